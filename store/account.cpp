@@ -1,0 +1,335 @@
+#include "store/account.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "crypto/random.h"
+#include "store/message_file.h"
+
+namespace store {
+namespace {
+
+enum RecordType : std::uint8_t { kCreated = 1, kRenamed = 2, kDeleted = 3, kSubscription = 4 };
+constexpr std::size_t kImportBatch = 64;       // spool entries per mailbox append (one fdatasync each)
+constexpr std::int64_t kStaleTmpSeconds = 3600;  // older files in tmp/ are leftovers of crashed writers
+
+base::Bytes created_record(const MailboxInfo& m) {
+  base::Bytes rec;
+  base::ByteWriter w(rec);
+  w.u8(kCreated);
+  w.str(m.id);
+  w.str(m.name);
+  w.str(m.special_use);
+  return rec;
+}
+
+base::Bytes subscription_record(std::string_view name, bool on) {
+  base::Bytes rec;
+  base::ByteWriter w(rec);
+  w.u8(kSubscription);
+  w.str(name);
+  w.u8(on ? 1 : 0);
+  return rec;
+}
+
+void remove_stale_tmp(const fs::path& tmp) {
+  std::error_code ec;
+  auto now = fs::file_time_type::clock::now();
+  for (const auto& entry : fs::directory_iterator(tmp, ec)) {
+    auto age = std::chrono::duration_cast<std::chrono::seconds>(now - entry.last_write_time(ec)).count();
+    if (!ec && age > kStaleTmpSeconds) fs::remove(entry.path(), ec);
+  }
+}
+
+}  // namespace
+
+Account::Account(UserPaths paths, FileLock lock, std::shared_ptr<const Keyring> keys, AccountHeader header,
+                 Journal journal)
+    : paths_(std::move(paths)), lock_(std::move(lock)), keys_(std::move(keys)), header_(std::move(header)),
+      journal_(std::move(journal)) {}
+
+base::Status Account::create(const Root& root, std::string_view user, std::string_view password,
+                             const crypto::KdfParams& kdf, std::int64_t now) {
+  SB_CHECK(validate_user_name(user));
+  SB_CHECK(kdf.validate());
+  UserPaths paths = root.user(user);
+  std::error_code ec;
+  if (fs::exists(paths.account_file(), ec)) {
+    return base::fail(base::Errc::already_exists, "user " + std::string(user) + " already exists");
+  }
+  // The account file is written last: a directory without one is a creation that crashed; start it over.
+  if (fs::exists(paths.dir(), ec)) fs::remove_all(paths.dir(), ec);
+  SB_CHECK(make_dirs(root.users(), false));
+  SB_CHECK(make_dirs(paths.dir(), true));
+  for (const auto& dir : {paths.keys(), paths.journal(), paths.mailboxes(), paths.blobs(), paths.spool(),
+                          paths.tmp()}) {
+    SB_CHECK(make_dirs(dir, false));
+  }
+  SB_CHECK(fsync_dir(paths.dir()));
+
+  auto master = crypto::Key::random();
+  AccountHeader header;
+  header.user = std::string(user);
+  header.current_epoch = 1;
+  header.epoch_started = now;
+  SB_CHECK(set_password_slot(header, 0, master, password, kdf));
+  SB_CHECK(write_new_epoch(paths, user, 1, master, now));
+
+  Keyring keys(std::string(user), master.clone());
+  JournalContents contents;
+  SB_TRY(Journal journal, Journal::open(paths.journal(), paths.tmp(), keys.account_journal().clone(), "account",
+                                        contents));
+  MailboxInfo inbox{crypto::random_id(), "INBOX", ""};
+  SB_TRY(auto inbox_store, MailboxStore::open(paths, keys, inbox.id, true));
+  std::vector<base::Bytes> records{created_record(inbox), subscription_record("INBOX", true)};
+  SB_CHECK(journal.append(records));
+  SB_CHECK(fsync_dir(paths.mailboxes()));
+  return write_account(paths, header);
+}
+
+base::Status Account::change_password(const Root& root, std::string_view user, std::string_view old_password,
+                                      std::string_view new_password, const crypto::KdfParams& kdf) {
+  SB_TRY(UserPaths paths, root.existing_user(user));
+  SB_CHECK(kdf.validate());
+  SB_TRY(FileLock lock, FileLock::acquire(paths.account_lock(), true));
+  SB_TRY(AccountHeader header, read_account(paths));
+  SB_TRY(crypto::Key master, unlock_master(header, old_password));
+  SB_CHECK(set_password_slot(header, 0, master, new_password, kdf));
+  return write_account(paths, header);
+}
+
+base::Status Account::remove(const Root& root, std::string_view user) {
+  SB_TRY(UserPaths paths, root.existing_user(user));
+  SB_TRY(FileLock lock, FileLock::acquire(paths.lock(), false));
+  // Rename first so the account disappears atomically, then delete at leisure.
+  fs::path doomed = root.users() / (".removed-" + crypto::random_id());
+  std::error_code ec;
+  fs::rename(paths.dir(), doomed, ec);
+  if (ec) return base::fail(base::Errc::io, "rename " + paths.dir().string() + ": " + ec.message());
+  SB_CHECK(fsync_dir(root.users()));
+  fs::remove_all(doomed, ec);
+  if (ec) return base::fail(base::Errc::io, "remove " + doomed.string() + ": " + ec.message());
+  return base::ok();
+}
+
+base::Result<std::unique_ptr<Account>> Account::open(const Root& root, std::string_view user,
+                                                     std::string_view password) {
+  SB_TRY(UserPaths paths, root.existing_user(user));
+  auto lock = FileLock::acquire(paths.lock(), false);
+  if (!lock) {
+    if (lock.error().code == base::Errc::busy) {
+      return base::fail(base::Errc::busy, "account " + std::string(user) + " is open in another process");
+    }
+    return std::move(lock).error();
+  }
+  SB_TRY(AccountHeader header, read_account(paths));
+  if (header.user != user) return base::fail(base::Errc::corrupt, "account file names another user");
+  SB_TRY(crypto::Key master, unlock_master(header, password));
+  auto keys = std::make_shared<const Keyring>(std::string(user), std::move(master));
+  JournalContents contents;
+  SB_TRY(Journal journal, Journal::open(paths.journal(), paths.tmp(), keys->account_journal().clone(), "account",
+                                        contents));
+  std::unique_ptr<Account> account(
+      new Account(paths, std::move(*lock), keys, std::move(header), std::move(journal)));
+  if (contents.snapshot) SB_CHECK(account->load_snapshot(*contents.snapshot));
+  for (const auto& record : contents.records) SB_CHECK(account->apply(record));
+  if (!account->find_mailbox("INBOX")) return base::fail(base::Errc::corrupt, "account journal has no INBOX");
+  remove_stale_tmp(paths.tmp());
+  return account;
+}
+
+base::Status Account::apply(base::ByteSpan record) {
+  base::ByteReader r(record);
+  switch (r.u8()) {
+    case kCreated: {
+      MailboxInfo m;
+      m.id = r.str();
+      m.name = r.str();
+      m.special_use = r.str();
+      mailboxes_[m.id] = m;
+      break;
+    }
+    case kRenamed: {
+      std::string id = r.str();
+      std::string name = r.str();
+      if (auto it = mailboxes_.find(id); it != mailboxes_.end()) it->second.name = name;
+      break;
+    }
+    case kDeleted:
+      mailboxes_.erase(r.str());
+      break;
+    case kSubscription: {
+      std::string name = r.str();
+      if (r.u8() != 0) subscriptions_.insert(name);
+      else subscriptions_.erase(name);
+      break;
+    }
+    default:
+      return base::fail(base::Errc::corrupt, "account journal: unknown record type");
+  }
+  if (!r.done()) return base::fail(base::Errc::corrupt, "account journal: malformed record");
+  return base::ok();
+}
+
+base::Status Account::load_snapshot(base::ByteSpan state) {
+  base::ByteReader r(state);
+  std::uint64_t n = r.varint();
+  for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+    MailboxInfo m;
+    m.id = r.str();
+    m.name = r.str();
+    m.special_use = r.str();
+    mailboxes_[m.id] = m;
+  }
+  std::uint64_t subs = r.varint();
+  for (std::uint64_t i = 0; i < subs && r.ok(); ++i) subscriptions_.insert(r.str());
+  if (!r.done()) return base::fail(base::Errc::corrupt, "account journal: malformed snapshot");
+  return base::ok();
+}
+
+std::vector<MailboxInfo> Account::mailboxes() const {
+  std::vector<MailboxInfo> out;
+  for (const auto& [id, m] : mailboxes_) out.push_back(m);
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return out;
+}
+
+std::optional<MailboxInfo> Account::find_mailbox(std::string_view name) const {
+  for (const auto& [id, m] : mailboxes_) {
+    if (m.name == name) return m;
+  }
+  return std::nullopt;
+}
+
+base::Result<MailboxInfo> Account::create_mailbox(std::string_view name, std::string_view special_use) {
+  if (name.empty()) return base::fail(base::Errc::invalid_argument, "empty mailbox name");
+  if (find_mailbox(name)) return base::fail(base::Errc::already_exists, "mailbox already exists");
+  MailboxInfo m{crypto::random_id(), std::string(name), std::string(special_use)};
+  SB_TRY(auto store, MailboxStore::open(paths_, *keys_, m.id, true));
+  SB_CHECK(fsync_dir(paths_.mailboxes()));
+  auto rec = created_record(m);
+  SB_CHECK(journal_.append(std::span<const base::Bytes>(&rec, 1)));
+  mailboxes_[m.id] = m;
+  return m;
+}
+
+base::Result<std::unique_ptr<MailboxStore>> Account::open_mailbox(const std::string& id) const {
+  if (mailboxes_.count(id) == 0) return base::fail(base::Errc::no_such_mailbox, "no mailbox with id " + id);
+  return MailboxStore::open(paths_, *keys_, id, false);
+}
+
+base::Result<const crypto::KeyPair*> Account::epoch_key(std::uint32_t epoch) const {
+  auto it = epoch_keys_.find(epoch);
+  if (it == epoch_keys_.end()) {
+    SB_TRY(crypto::KeyPair pair, read_epoch_secret(paths_, user(), epoch, keys_->master()));
+    it = epoch_keys_.emplace(epoch, std::move(pair)).first;
+  }
+  return &it->second;
+}
+
+base::Result<ImportReport> Account::import_spool(std::int64_t now) {
+  ImportReport report;
+  std::vector<std::string> ids;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(paths_.spool(), ec)) ids.push_back(entry.path().filename());
+  if (ec) return base::fail(base::Errc::io, "list " + paths_.spool().string() + ": " + ec.message());
+  std::sort(ids.begin(), ids.end());  // ids are time-ordered: import in arrival order
+
+  auto lookup = [this](std::uint32_t epoch) { return epoch_key(epoch); };
+  std::string inbox_id = find_mailbox("INBOX")->id;
+  std::map<std::string, std::unique_ptr<MailboxStore>> open_boxes;
+  for (std::size_t start = 0; start < ids.size(); start += kImportBatch) {
+    std::map<std::string, std::vector<NewMessage>> by_mailbox;
+    std::vector<std::string> done;
+    for (std::size_t i = start; i < std::min(ids.size(), start + kImportBatch); ++i) {
+      fs::path path = paths_.spool() / ids[i];
+      auto info = read_delivery_header(path, lookup);
+      if (!info) {
+        report.errors.push_back(ids[i] + ": " + info.error().message());
+        continue;
+      }
+      // Authenticate the whole body before it becomes part of a mailbox.
+      auto size = read_message_file(path, info->dek, [](base::ByteSpan) { return base::ok(); });
+      if (!size) {
+        report.errors.push_back(ids[i] + ": " + size.error().message());
+        continue;
+      }
+      auto target = info->mailbox.empty() ? std::nullopt : find_mailbox(info->mailbox);
+      NewMessage m;
+      m.blob_id = ids[i];
+      m.wrapped_dek = keys_->wrap_dek(info->dek, ids[i]);
+      m.size = *size;
+      m.internal_date = info->received;
+      by_mailbox[target ? target->id : inbox_id].push_back(std::move(m));
+      done.push_back(ids[i]);
+    }
+    for (auto& [mailbox_id, batch] : by_mailbox) {
+      auto& box = open_boxes[mailbox_id];
+      if (!box) {
+        SB_TRY(auto opened, open_mailbox(mailbox_id));
+        box = std::move(opened);
+      }
+      // A crash between the journal append and the rename below leaves entries that are already indexed.
+      std::erase_if(batch, [&](const NewMessage& m) { return box->has_blob(m.blob_id); });
+      if (batch.empty()) continue;
+      SB_TRY(auto uids, box->add(batch, now));
+      (void)uids;
+    }
+    // Indexed and durable: move the files from spool/ to blobs/ (a rename, never a copy).
+    DirSyncer syncer;
+    for (const auto& id : done) {
+      fs::path dir = paths_.blob(id).parent_path();
+      SB_CHECK(make_dirs(dir, true));
+      fs::rename(paths_.spool() / id, paths_.blob(id), ec);
+      if (ec) return base::fail(base::Errc::io, "rename spool entry " + id + ": " + ec.message());
+      syncer.add(dir);
+    }
+    syncer.add(paths_.spool());
+    SB_CHECK(syncer.sync());
+    report.imported += done.size();
+  }
+  return report;
+}
+
+base::Result<base::Bytes> Account::read_message(const MessageMeta& meta) const {
+  SB_TRY(crypto::Key dek, keys_->unwrap_dek(meta.wrapped_dek, meta.blob_id));
+  return store::read_message(paths_.blob(meta.blob_id), dek);
+}
+
+VerifyReport Account::verify() const {
+  VerifyReport report;
+  auto ignore = [](base::ByteSpan) { return base::ok(); };
+  for (const auto& info : mailboxes()) {
+    ++report.mailboxes;
+    auto box = open_mailbox(info.id);
+    if (!box) {
+      report.errors.push_back("mailbox " + info.id + ": " + box.error().message());
+      continue;
+    }
+    report.torn_bytes_dropped += (*box)->torn_bytes_dropped();
+    for (const auto& m : (*box)->messages()) {
+      ++report.messages;
+      auto dek = keys_->unwrap_dek(m.wrapped_dek, m.blob_id);
+      auto size = dek ? read_message_file(paths_.blob(m.blob_id), *dek, ignore)
+                      : base::Result<std::uint64_t>(dek.error());
+      if (!size) {
+        report.errors.push_back("mailbox " + info.id + " uid " + std::to_string(m.uid) + ": " + size.error().message());
+      } else if (*size != m.size) {
+        report.errors.push_back("mailbox " + info.id + " uid " + std::to_string(m.uid) + ": size mismatch");
+      } else {
+        report.message_bytes += *size;
+      }
+    }
+  }
+  std::error_code ec;
+  auto lookup = [this](std::uint32_t epoch) { return epoch_key(epoch); };
+  for (const auto& entry : fs::directory_iterator(paths_.spool(), ec)) {
+    ++report.spool_entries;
+    auto info = read_delivery_header(entry.path(), lookup);
+    auto size = info ? read_message_file(entry.path(), info->dek, ignore) : base::Result<std::uint64_t>(info.error());
+    if (!size) report.errors.push_back("spool " + entry.path().filename().string() + ": " + size.error().message());
+  }
+  return report;
+}
+
+}  // namespace store

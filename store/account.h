@@ -1,0 +1,104 @@
+// Account: a user's store, unlocked with the password. Owns the master-key keyring, the account journal (mailbox
+// list and subscriptions), the spool import, and whole-store verification.
+//
+// Account journal records (store/journal.h encrypts them):
+//   1 mailbox created   str id | str name | str special-use ("" for none)
+//   2 mailbox renamed   str id | str new name
+//   3 mailbox deleted   str id
+//   4 subscription      str name | u8 subscribed
+// Snapshot: varint n | n x (str id | str name | str special-use) | varint m | m x str subscribed name
+//
+// One process at a time may open an account (the `lock` file); others get Errc::busy. `sealbox deliver` never opens
+// the account: it only adds files to spool/, so deliveries need neither the lock nor the password.
+// Not thread-safe: one owner (the CLI, later the AccountActor).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "crypto/password.h"
+#include "store/account_keys.h"
+#include "store/journal.h"
+#include "store/keyring.h"
+#include "store/layout.h"
+#include "store/mailbox.h"
+
+namespace store {
+
+struct MailboxInfo {
+  std::string id;
+  std::string name;         // "INBOX", "Archive/2024", ...
+  std::string special_use;  // "\\Sent" etc., or empty
+};
+
+struct ImportReport {
+  std::size_t imported = 0;
+  std::vector<std::string> errors;  // one line per spool entry that could not be imported (left in the spool)
+};
+
+struct VerifyReport {
+  std::size_t mailboxes = 0;
+  std::size_t messages = 0;
+  std::uint64_t message_bytes = 0;
+  std::size_t spool_entries = 0;
+  std::uint64_t torn_bytes_dropped = 0;
+  std::vector<std::string> errors;  // one line per corrupt or missing item; empty means the store is sound
+};
+
+class Account {
+ public:
+  // Creates a new account with INBOX. Errors: invalid_argument (bad name or KDF parameters), already_exists, io.
+  static base::Status create(const Root& root, std::string_view user, std::string_view password,
+                             const crypto::KdfParams& kdf, std::int64_t now);
+  // Re-seals the master key under a new password; nothing else changes. Errors: no_such_user, auth_failed, io.
+  static base::Status change_password(const Root& root, std::string_view user, std::string_view old_password,
+                                      std::string_view new_password, const crypto::KdfParams& kdf);
+  // Deletes the account and all its mail. Errors: no_such_user, busy (open elsewhere), io.
+  static base::Status remove(const Root& root, std::string_view user);
+
+  // Locks and unlocks the account. Errors: no_such_user, busy, auth_failed, corrupt, io.
+  // Runs Argon2id: slow by design, never on an I/O thread.
+  static base::Result<std::unique_ptr<Account>> open(const Root& root, std::string_view user,
+                                                     std::string_view password);
+
+  const UserPaths& paths() const { return paths_; }
+  std::shared_ptr<const Keyring> keys() const { return keys_; }
+  const std::string& user() const { return keys_->user(); }
+
+  std::vector<MailboxInfo> mailboxes() const;
+  std::optional<MailboxInfo> find_mailbox(std::string_view name) const;
+  base::Result<MailboxInfo> create_mailbox(std::string_view name, std::string_view special_use = {});
+  base::Result<std::unique_ptr<MailboxStore>> open_mailbox(const std::string& id) const;
+
+  // Imports every spool entry into its mailbox (INBOX when it names none or an unknown one), in arrival order.
+  // Opens the target mailboxes itself: only for callers that own no MailboxStore of this account.
+  base::Result<ImportReport> import_spool(std::int64_t now);
+
+  // Decrypts a stored message.
+  base::Result<base::Bytes> read_message(const MessageMeta& meta) const;
+
+  // Authenticates every journal record, message and spool entry.
+  VerifyReport verify() const;
+
+ private:
+  Account(UserPaths paths, FileLock lock, std::shared_ptr<const Keyring> keys, AccountHeader header, Journal journal);
+  base::Status apply(base::ByteSpan record);
+  base::Status load_snapshot(base::ByteSpan state);
+  base::Result<const crypto::KeyPair*> epoch_key(std::uint32_t epoch) const;
+
+  UserPaths paths_;
+  FileLock lock_;
+  std::shared_ptr<const Keyring> keys_;
+  AccountHeader header_;
+  Journal journal_;
+  std::map<std::string, MailboxInfo> mailboxes_;  // by id
+  std::set<std::string> subscriptions_;
+  mutable std::map<std::uint32_t, crypto::KeyPair> epoch_keys_;
+};
+
+}  // namespace store
