@@ -30,6 +30,7 @@ std::uint64_t ByteReader::varint() {
   for (int shift = 0; shift < 64; shift += 7) {
     if (!ok_ || at_end()) break;
     std::uint8_t b = in_[pos_++];
+    if (shift == 63 && b > 1) break;  // the tenth byte may carry only bit 63: anything more overflows 64 bits
     v |= std::uint64_t{b & 0x7fu} << shift;
     if (!(b & 0x80)) return v;
   }
@@ -74,12 +75,15 @@ bool from_hex(std::string_view hex, Bytes& out) {
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
   };
-  if (hex.size() % 2) return false;
   out.clear();
+  if (hex.size() % 2) return false;
   out.reserve(hex.size() / 2);
   for (std::size_t i = 0; i < hex.size(); i += 2) {
     int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
-    if (hi < 0 || lo < 0) return false;
+    if (hi < 0 || lo < 0) {
+      out.clear();
+      return false;
+    }
     out.push_back(static_cast<std::uint8_t>(hi << 4 | lo));
   }
   return true;

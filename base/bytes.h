@@ -76,7 +76,7 @@ class ByteReader {
 
 // Lower-case hexadecimal.
 std::string to_hex(ByteSpan b);
-// Parses lower- or upper-case hex; false on odd length or a non-hex character.
+// Parses lower- or upper-case hex; false (and out empty) on odd length or a non-hex character.
 bool from_hex(std::string_view hex, Bytes& out);
 
 }  // namespace base

@@ -5,6 +5,8 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cassert>
+#include <cstdint>
 #include <bit>
 #include <cstring>
 #include <string>
@@ -66,6 +68,7 @@ std::uint64_t padded_size(std::uint64_t n) {
   unsigned s = std::bit_width(std::uint64_t{e});  // floor(log2 e) + 1
   unsigned last_bits = e - s;
   std::uint64_t mask = (std::uint64_t{1} << last_bits) - 1;
+  if (n > UINT64_MAX - mask) return UINT64_MAX;  // unreachable for mail (sizes are capped far lower); no wrap
   return (n + mask) & ~mask;
 }
 
@@ -90,6 +93,7 @@ void BlobWriter::begin(base::Bytes& out) {
 }
 
 void BlobWriter::write(base::ByteSpan plaintext, base::Bytes& out) {
+  assert(!finished_ && "write after finish");
   if (!started_) begin(out);
   while (!plaintext.empty()) {
     // A full chunk is emitted only once more data arrives: the last chunk must be marked final.
@@ -102,6 +106,7 @@ void BlobWriter::write(base::ByteSpan plaintext, base::Bytes& out) {
 }
 
 void BlobWriter::finish(base::Bytes& out) {
+  assert(!finished_ && "finish called twice");
   if (!started_) begin(out);
   emit(true, out);
   finished_ = true;

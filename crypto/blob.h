@@ -10,6 +10,7 @@
 //              nonce(i)        = nonce base, its last 8 bytes XORed with i (little-endian)
 //              AD(i)           = BLAKE2b-256(prefix | header) | u64 i | u8 final
 //   end      the frame with final = 1 is the last thing in the file
+//   (the 31-bit length bounds one frame, padding included, to 2 GiB: messages are capped far below that)
 //
 // What this guarantees: every byte of the file is authenticated (the prefix and header through the AD hash, the
 // frames by their tags, the padding because it is inside the final chunk's plaintext). Reordered, duplicated or

@@ -299,6 +299,10 @@ base::Result<base::Bytes> Account::read_message(const MessageMeta& meta) const {
 VerifyReport Account::verify() const {
   VerifyReport report;
   auto ignore = [](base::ByteSpan) { return base::ok(); };
+  // Every epoch key pair: a damaged public key would have deliveries sealed to a key nobody holds.
+  for (std::uint32_t epoch = 1; epoch <= header_.current_epoch; ++epoch) {
+    if (auto key = epoch_key(epoch); !key) report.errors.push_back(key.error().message());
+  }
   for (const auto& info : mailboxes()) {
     ++report.mailboxes;
     auto box = open_mailbox(info.id);
