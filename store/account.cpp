@@ -213,6 +213,47 @@ base::Result<MailboxInfo> Account::create_mailbox(std::string_view name, std::st
   return m;
 }
 
+base::Status Account::delete_mailbox(const std::string& id) {
+  if (mailboxes_.count(id) == 0) return base::fail(base::Errc::no_such_mailbox, "no mailbox with id " + id);
+  base::Bytes rec;
+  base::ByteWriter w(rec);
+  w.u8(kDeleted);
+  w.str(id);
+  SB_CHECK(journal_.append(std::span<const base::Bytes>(&rec, 1)));
+  mailboxes_.erase(id);
+  return base::ok();
+}
+
+base::Status Account::rename_mailbox(const std::string& id, std::string_view new_name) {
+  auto it = mailboxes_.find(id);
+  if (it == mailboxes_.end()) return base::fail(base::Errc::no_such_mailbox, "no mailbox with id " + id);
+  if (find_mailbox(new_name)) return base::fail(base::Errc::already_exists, "mailbox already exists");
+  base::Bytes rec;
+  base::ByteWriter w(rec);
+  w.u8(kRenamed);
+  w.str(id);
+  w.str(new_name);
+  SB_CHECK(journal_.append(std::span<const base::Bytes>(&rec, 1)));
+  it->second.name = std::string(new_name);
+  return base::ok();
+}
+
+base::Status Account::remove_mailbox_files(const std::string& id) const {
+  std::error_code ec;
+  fs::remove_all(paths_.mailbox(id), ec);
+  if (ec) return base::fail(base::Errc::io, "remove mailbox " + id + ": " + ec.message());
+  return fsync_dir(paths_.mailboxes());
+}
+
+base::Status Account::set_subscribed(std::string_view name, bool subscribed) {
+  if (subscriptions_.count(std::string(name)) == (subscribed ? 1u : 0u)) return base::ok();
+  auto rec = subscription_record(name, subscribed);
+  SB_CHECK(journal_.append(std::span<const base::Bytes>(&rec, 1)));
+  if (subscribed) subscriptions_.insert(std::string(name));
+  else subscriptions_.erase(std::string(name));
+  return base::ok();
+}
+
 base::Result<std::unique_ptr<MailboxStore>> Account::open_mailbox(const std::string& id) const {
   if (mailboxes_.count(id) == 0) return base::fail(base::Errc::no_such_mailbox, "no mailbox with id " + id);
   return MailboxStore::open(paths_, *keys_, id, false);
@@ -227,41 +268,71 @@ base::Result<const crypto::KeyPair*> Account::epoch_key(std::uint32_t epoch) con
   return &it->second;
 }
 
-base::Result<ImportReport> Account::import_spool(std::int64_t now) {
-  ImportReport report;
+base::Result<std::vector<Account::Prepared>> Account::prepare_import(std::size_t limit,
+                                                                   std::vector<std::string>& errors) const {
   std::vector<std::string> ids;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(paths_.spool(), ec)) ids.push_back(entry.path().filename());
   if (ec) return base::fail(base::Errc::io, "list " + paths_.spool().string() + ": " + ec.message());
   std::sort(ids.begin(), ids.end());  // ids are time-ordered: import in arrival order
-
   auto lookup = [this](std::uint32_t epoch) { return epoch_key(epoch); };
   std::string inbox_id = find_mailbox("INBOX")->id;
+  std::vector<Prepared> out;
+  for (const auto& id : ids) {
+    if (out.size() >= limit) break;
+    fs::path path = paths_.spool() / id;
+    auto info = read_delivery_header(path, lookup);
+    if (!info) {
+      errors.push_back(id + ": " + info.error().message());
+      continue;
+    }
+    // Authenticate the whole body before it becomes part of a mailbox.
+    auto size = read_message_file(path, info->dek, [](base::ByteSpan) { return base::ok(); });
+    if (!size) {
+      errors.push_back(id + ": " + size.error().message());
+      continue;
+    }
+    auto target = info->mailbox.empty() ? std::nullopt : find_mailbox(info->mailbox);
+    Prepared p;
+    p.mailbox_id = target ? target->id : inbox_id;
+    p.message.blob_id = id;
+    p.message.wrapped_dek = keys_->wrap_dek(info->dek, id);
+    p.message.size = *size;
+    p.message.internal_date = info->received;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+base::Status Account::finish_import(const std::vector<std::string>& spool_ids) const {
+  // Indexed and durable: move the files from spool/ to blobs/ (a rename, never a copy).
+  DirSyncer syncer;
+  std::error_code ec;
+  for (const auto& id : spool_ids) {
+    fs::path dir = paths_.blob(id).parent_path();
+    SB_CHECK(make_dirs(dir, true));
+    fs::rename(paths_.spool() / id, paths_.blob(id), ec);
+    if (ec) return base::fail(base::Errc::io, "rename spool entry " + id + ": " + ec.message());
+    syncer.add(dir);
+  }
+  syncer.add(paths_.spool());
+  return syncer.sync();
+}
+
+base::Result<ImportReport> Account::import_spool(std::int64_t now) {
+  ImportReport report;
   std::map<std::string, std::unique_ptr<MailboxStore>> open_boxes;
-  for (std::size_t start = 0; start < ids.size(); start += kImportBatch) {
+  std::set<std::string> all_errors;  // a failing entry stays in the spool and is seen again by every pass
+  for (;;) {
+    std::vector<std::string> errors;
+    SB_TRY(auto prepared, prepare_import(kImportBatch, errors));
+    all_errors.insert(errors.begin(), errors.end());
+    if (prepared.empty()) break;
     std::map<std::string, std::vector<NewMessage>> by_mailbox;
     std::vector<std::string> done;
-    for (std::size_t i = start; i < std::min(ids.size(), start + kImportBatch); ++i) {
-      fs::path path = paths_.spool() / ids[i];
-      auto info = read_delivery_header(path, lookup);
-      if (!info) {
-        report.errors.push_back(ids[i] + ": " + info.error().message());
-        continue;
-      }
-      // Authenticate the whole body before it becomes part of a mailbox.
-      auto size = read_message_file(path, info->dek, [](base::ByteSpan) { return base::ok(); });
-      if (!size) {
-        report.errors.push_back(ids[i] + ": " + size.error().message());
-        continue;
-      }
-      auto target = info->mailbox.empty() ? std::nullopt : find_mailbox(info->mailbox);
-      NewMessage m;
-      m.blob_id = ids[i];
-      m.wrapped_dek = keys_->wrap_dek(info->dek, ids[i]);
-      m.size = *size;
-      m.internal_date = info->received;
-      by_mailbox[target ? target->id : inbox_id].push_back(std::move(m));
-      done.push_back(ids[i]);
+    for (auto& p : prepared) {
+      done.push_back(p.message.blob_id);
+      by_mailbox[p.mailbox_id].push_back(std::move(p.message));
     }
     for (auto& [mailbox_id, batch] : by_mailbox) {
       auto& box = open_boxes[mailbox_id];
@@ -269,25 +340,17 @@ base::Result<ImportReport> Account::import_spool(std::int64_t now) {
         SB_TRY(auto opened, open_mailbox(mailbox_id));
         box = std::move(opened);
       }
-      // A crash between the journal append and the rename below leaves entries that are already indexed.
+      // A crash between the journal append and the rename leaves entries that are already indexed.
       std::erase_if(batch, [&](const NewMessage& m) { return box->has_blob(m.blob_id); });
       if (batch.empty()) continue;
       SB_TRY(auto uids, box->add(batch, now));
       (void)uids;
     }
-    // Indexed and durable: move the files from spool/ to blobs/ (a rename, never a copy).
-    DirSyncer syncer;
-    for (const auto& id : done) {
-      fs::path dir = paths_.blob(id).parent_path();
-      SB_CHECK(make_dirs(dir, true));
-      fs::rename(paths_.spool() / id, paths_.blob(id), ec);
-      if (ec) return base::fail(base::Errc::io, "rename spool entry " + id + ": " + ec.message());
-      syncer.add(dir);
-    }
-    syncer.add(paths_.spool());
-    SB_CHECK(syncer.sync());
+    SB_CHECK(finish_import(done));
     report.imported += done.size();
+    if (prepared.size() < kImportBatch) break;
   }
+  report.errors.assign(all_errors.begin(), all_errors.end());
   return report;
 }
 

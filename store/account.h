@@ -73,11 +73,31 @@ class Account {
   std::vector<MailboxInfo> mailboxes() const;
   std::optional<MailboxInfo> find_mailbox(std::string_view name) const;
   base::Result<MailboxInfo> create_mailbox(std::string_view name, std::string_view special_use = {});
+  // Removes a mailbox from the list (durable); the caller then deletes its files with remove_mailbox_files().
+  // Errors: no_such_mailbox, io.
+  base::Status delete_mailbox(const std::string& id);
+  // Gives a mailbox a new name (durable). Errors: no_such_mailbox, already_exists, io.
+  base::Status rename_mailbox(const std::string& id, std::string_view new_name);
+  // Deletes a removed mailbox's journal directory (its blobs are deleted by whoever owned its store).
+  base::Status remove_mailbox_files(const std::string& id) const;
+  base::Status set_subscribed(std::string_view name, bool subscribed);
+  const std::set<std::string>& subscriptions() const { return subscriptions_; }
   base::Result<std::unique_ptr<MailboxStore>> open_mailbox(const std::string& id) const;
 
   // Imports every spool entry into its mailbox (INBOX when it names none or an unknown one), in arrival order.
-  // Opens the target mailboxes itself: only for callers that own no MailboxStore of this account.
+  // Opens the target mailboxes itself: only for callers that own no MailboxStore of this account (the CLI, tests);
+  // the account actor uses the two steps below and routes the records through mailbox actors.
   base::Result<ImportReport> import_spool(std::int64_t now);
+
+  // Step 1: the spool entries (arrival order, at most `limit`), each unsealed, authenticated and resolved to its
+  // target mailbox. Entries that fail are reported in `errors` and left in the spool.
+  struct Prepared {
+    std::string mailbox_id;
+    NewMessage message;  // blob_id = the spool id
+  };
+  base::Result<std::vector<Prepared>> prepare_import(std::size_t limit, std::vector<std::string>& errors) const;
+  // Step 2, once the index records for these spool ids are durable: move the files from spool/ to blobs/.
+  base::Status finish_import(const std::vector<std::string>& spool_ids) const;
 
   // Decrypts a stored message.
   base::Result<base::Bytes> read_message(const MessageMeta& meta) const;

@@ -160,9 +160,24 @@ base::Status MailboxStore::load_snapshot(base::ByteSpan state) {
   return base::ok();
 }
 
-base::Status MailboxStore::commit(std::span<const base::Bytes> records) { return journal_.append(records); }
+base::Status MailboxStore::commit(std::span<const base::Bytes> records) {
+  if (batching_) {
+    pending_.insert(pending_.end(), records.begin(), records.end());
+    return base::ok();
+  }
+  return journal_.append(records);
+}
+
+base::Status MailboxStore::commit_batch() {
+  batching_ = false;
+  auto records = std::move(pending_);
+  pending_.clear();
+  SB_CHECK(journal_.append(records));
+  return maybe_snapshot();
+}
 
 base::Status MailboxStore::maybe_snapshot() {
+  if (batching_) return base::ok();  // commit_batch() takes it once the batch is on disk
   // Called after memory reflects every appended record, so the snapshot covers exactly the segment it closes.
   if (journal_.records_in_segment() < kSnapshotRecords) return base::ok();
   return journal_.write_snapshot(snapshot());

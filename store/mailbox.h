@@ -13,7 +13,7 @@
 //              | flags;  flags = varint n | n x str
 // Snapshot: u32 uidvalidity | u32 uidnext | u64 highestmodseq | varint n | n x message
 //
-// Not thread-safe: exactly one owner (later, the mailbox's actor) reads and writes it.
+// Not thread-safe: exactly one owner (the mailbox's actor, or a CLI command) reads and writes it.
 #pragma once
 
 #include <cstdint>
@@ -75,6 +75,14 @@ class MailboxStore {
   // may now delete.
   base::Result<std::vector<MessageMeta>> expunge(std::span<const std::uint32_t> uids);
 
+  // Group commit. Between begin_batch() and commit_batch(), add/set_flags/expunge update memory at once and hold
+  // their records; commit_batch() appends them all with one fdatasync. Outside a batch every change is durable
+  // when it returns. If commit_batch() fails, memory is ahead of the disk: the owner must stop using this object
+  // (the mailbox actor poisons itself) and reopen from disk.
+  void begin_batch() { batching_ = true; }
+  base::Status commit_batch();
+  bool in_batch() const { return batching_; }
+
   static constexpr std::uint64_t kSnapshotRecords = 4096;
 
  private:
@@ -95,6 +103,8 @@ class MailboxStore {
   std::vector<MessageMeta> messages_;
   std::unordered_map<std::string, std::uint32_t> by_blob_;
   std::uint64_t torn_bytes_dropped_ = 0;
+  bool batching_ = false;
+  std::vector<base::Bytes> pending_;
 };
 
 }  // namespace store

@@ -1,0 +1,69 @@
+// Registry: the process-wide map from user name to live AccountActor, and the login procedure.
+//
+// A login of an account with no live actor runs Argon2id (store::Account::open) on the work pool, creates the
+// AccountActor and imports pending deliveries before completing. Concurrent logins of the same user while it is
+// being unlocked wait for that attempt instead of running Argon2id in parallel (the account lock allows one
+// opener). Further logins while the actor lives use its fast password check.
+// The registry holds actors only through weak_ptr: an account is closed (its keys wiped, its lock released) when
+// the last session lets go of it. A leaf utility with one mutex; thread-safe.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "actors/account_actor.h"
+#include "crypto/secret.h"
+#include "store/layout.h"
+
+namespace actors {
+
+class Registry {
+ public:
+  Registry(store::Root root, Scheduler& scheduler);
+
+  using LoginReply = base::Result<std::shared_ptr<AccountActor>>;
+  // Completes `done` on an arbitrary thread (callers wrap it to get back to their executor). Errors: no_such_user,
+  // auth_failed, busy (the account is open in another process), corrupt, io.
+  void login(std::string user, crypto::SecretBytes password, UniqueFunction<void(LoginReply)> done);
+
+  // Asio-style wrapper: completes on the token's executor.
+  template <class Token>
+  auto async_login(std::string user, crypto::SecretBytes password, Token&& token) {
+    return asio::async_initiate<Token, void(LoginReply)>(
+        [this](auto handler, std::string u, crypto::SecretBytes p) {
+          auto work = asio::make_work_guard(handler);
+          login(std::move(u), std::move(p), [h = std::move(handler), w = std::move(work)](LoginReply r) mutable {
+            auto ex = asio::get_associated_executor(h, w.get_executor());
+            asio::dispatch(ex, [h = std::move(h), r = std::move(r)]() mutable { std::move(h)(std::move(r)); });
+            w.reset();
+          });
+        },
+        token, std::move(user), std::move(password));
+  }
+
+  Scheduler& scheduler() { return scheduler_; }
+  const store::Root& root() const { return root_; }
+
+ private:
+  struct Waiter {
+    crypto::SecretBytes password;
+    UniqueFunction<void(LoginReply)> done;
+  };
+  struct Slot {
+    std::weak_ptr<AccountActor> actor;
+    bool opening = false;
+    std::vector<Waiter> waiters;
+  };
+  void start_open(const std::string& user, Waiter first);
+  void opened(const std::string& user, Waiter first, LoginReply result);
+
+  store::Root root_;
+  Scheduler& scheduler_;
+  std::mutex mutex_;
+  std::map<std::string, Slot> slots_;
+};
+
+}  // namespace actors
