@@ -138,26 +138,29 @@ void AccountActor::on(ImportSpool& m) {
   for (const auto& e : errors) spdlog::error("account {}: cannot import a delivery: {}", user_, e);
   if (!prepared) return m.reply(std::move(prepared).error());
   if (prepared->empty()) return m.reply(std::size_t{0});
-  std::map<std::string, std::vector<store::NewMessage>> by_mailbox;
-  for (auto& p : *prepared) by_mailbox[p.mailbox_id].push_back(std::move(p.message));
+  std::map<std::string, std::vector<store::Account::Prepared>> by_mailbox;
+  for (auto& p : *prepared) by_mailbox[p.mailbox_id].push_back(std::move(p));
   import_.emplace();
   import_->waiters.push_back(std::move(m.reply));
-  for (auto& [mailbox_id, messages] : by_mailbox) {
+  for (auto& [mailbox_id, entries] : by_mailbox) {
     auto actor = mailbox_actor(mailbox_id);
-    std::vector<std::string> ids;
-    for (const auto& msg : messages) ids.push_back(msg.blob_id);
     if (!actor) {
       import_->status = std::move(actor).error();
       continue;
     }
+    std::vector<std::string> names;
+    std::vector<store::NewMessage> messages;
+    for (auto& p : entries) {
+      names.push_back(p.spool_name);
+      messages.push_back(std::move(p.message));
+    }
     ++import_->outstanding;
-    (*actor)->tell(AddMessages{0, std::move(messages),
-                               Promise<AddMessages::Reply>([self = shared_from_this(), ids = std::move(ids)](
-                                                               AddMessages::Reply r) mutable {
-                                 base::Status status;
-                                 if (!r) status = std::move(r).error();
-                                 self->tell(ImportCommitted{std::move(ids), std::move(status)});
-                               })});
+    auto done = [self = shared_from_this(), names = std::move(names)](AddMessages::Reply r) mutable {
+      base::Status status;
+      if (!r) status = std::move(r).error();
+      self->tell(ImportCommitted{std::move(names), std::move(status)});
+    };
+    (*actor)->tell(AddMessages{0, std::move(messages), Promise<AddMessages::Reply>(std::move(done))});
   }
   finish_import_if_done();
 }
@@ -166,10 +169,10 @@ void AccountActor::on(ImportCommitted& m) {
   if (!import_) return;
   --import_->outstanding;
   if (m.status) {
-    if (auto moved = account_->finish_import(m.spool_ids); !moved) {
+    if (auto moved = account_->finish_import(m.spool_names); !moved) {
       import_->status = std::move(moved).error();
     } else {
-      import_->imported += m.spool_ids.size();
+      import_->imported += m.spool_names.size();
     }
   } else {
     import_->status = std::move(m.status);

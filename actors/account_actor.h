@@ -68,7 +68,7 @@ struct ImportSpool {  // imports pending deliveries; replies with how many, once
   Promise<Reply> reply;
 };
 struct ImportCommitted {  // internal: a mailbox actor has indexed a batch of spool entries
-  std::vector<std::string> spool_ids;
+  std::vector<std::string> spool_names;
   base::Status status;
 };
 

@@ -66,9 +66,8 @@ void MailboxActor::commit_batch() {
       committed = false;
     }
   }
-  auto replies = std::move(batch_replies_);
-  batch_replies_.clear();
-  for (auto& reply : replies) reply(committed);
+  // Notifications go out before the replies: a session that gets its reply finds the change (its own included)
+  // already queued, so it can apply the queue right away and never sees its own change arrive later.
   auto change = std::move(pending_change_);
   if (committed && change) {
     change->highest_modseq = store_->highest_modseq();
@@ -83,6 +82,9 @@ void MailboxActor::commit_batch() {
       }
     }
   }
+  auto replies = std::move(batch_replies_);
+  batch_replies_.clear();
+  for (auto& reply : replies) reply(committed);
 }
 
 void MailboxActor::on(Leave& m) {

@@ -1,8 +1,8 @@
 // MailboxActor: one per open mailbox; the only writer of that mailbox (DESIGN.md §2).
 //
 // It owns the mailbox's MailboxStore and its subscribers. Each drain handles a batch of requests, applies them to
-// memory, commits them with one journal append and fdatasync (group commit), then replies and posts one
-// MailboxChanged to every live subscriber — so every session and delivery sees the same order of changes.
+// memory, commits them with one journal append and fdatasync (group commit), then posts one MailboxChanged to every
+// live subscriber, then replies — so every session and delivery sees the same order of changes.
 // If a commit fails, the actor is poisoned: it replies Errc::io to that batch and to every later write, since memory
 // is ahead of the disk (a fresh actor reloads from the journal).
 //

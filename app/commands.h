@@ -19,5 +19,8 @@ int run_user_list(const Globals& g);
 int run_user_rm(const Globals& g, const std::string& name);
 int run_deliver(const Globals& g, const std::string& user, const std::string& mailbox);
 int run_check(const Globals& g, const std::string& name, const std::string& password_file);
+int run_serve(const Globals& g, const std::string& ports_file);
+// root empty: a fresh temporary directory, removed on exit.
+int run_demo(const std::string& root, const std::string& ports_file);
 
 }  // namespace app

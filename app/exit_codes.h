@@ -10,6 +10,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitUsage = 64;        // bad command line, invalid name, unusable password input
 inline constexpr int kExitDataErr = 65;      // deliver: empty or oversized message; check: corruption found
 inline constexpr int kExitNoUser = 67;       // no such user
+inline constexpr int kExitUnavailable = 69;  // serve: cannot listen (address in use, permission denied)
 inline constexpr int kExitCantCreate = 73;   // user add: the user already exists
 inline constexpr int kExitIoErr = 74;        // an I/O error in an administrative command
 inline constexpr int kExitTempFail = 75;     // temporary: I/O failure during delivery, account busy

@@ -44,6 +44,14 @@ int main(int argc, char** argv) {
   check->add_option("NAME", name, "User name")->required();
   check->add_option("--password-file", password_file, "Read the password from the first line of a file");
 
+  std::string ports_file;
+  auto* serve = cli.add_subcommand("serve", "Run the IMAPS server (until SIGTERM or SIGINT)");
+  serve->add_option("--ports-file", ports_file, "Write 'imaps=PORT' here once listening (for port 0)");
+  auto* demo = cli.add_subcommand("demo", "Run a throwaway server with a demo user on 127.0.0.1 and print how to connect");
+  std::string demo_root;
+  demo->add_option("--root", demo_root, "Use this new directory instead of a temporary one");
+  demo->add_option("--ports-file", ports_file, "Write 'imaps=PORT' here once listening");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -59,5 +67,7 @@ int main(int argc, char** argv) {
   if (rm->parsed()) return app::run_user_rm(g, name);
   if (deliver->parsed()) return app::run_deliver(g, name, mailbox);
   if (check->parsed()) return app::run_check(g, name, password_file);
+  if (serve->parsed()) return app::run_serve(g, ports_file);
+  if (demo->parsed()) return app::run_demo(demo_root, ports_file);
   return app::report(app::kExitUsage, "no command given (try --help)");
 }

@@ -79,4 +79,8 @@ std::string to_hex(ByteSpan b);
 // Parses lower- or upper-case hex; false (and out empty) on odd length or a non-hex character.
 bool from_hex(std::string_view hex, Bytes& out);
 
+// Standard base64 (RFC 4648 §4, with padding). from_base64 rejects bad characters, bad padding and whitespace.
+std::string to_base64(ByteSpan b);
+bool from_base64(std::string_view text, Bytes& out);
+
 }  // namespace base

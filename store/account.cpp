@@ -269,50 +269,67 @@ base::Result<const crypto::KeyPair*> Account::epoch_key(std::uint32_t epoch) con
 }
 
 base::Result<std::vector<Account::Prepared>> Account::prepare_import(std::size_t limit,
-                                                                   std::vector<std::string>& errors) const {
-  std::vector<std::string> ids;
+                                                                   std::vector<std::string>& errors,
+                                                                   const std::set<std::string>& skip) {
+  std::vector<std::string> names;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(paths_.spool(), ec)) ids.push_back(entry.path().filename());
+  for (const auto& entry : fs::directory_iterator(paths_.spool(), ec)) names.push_back(entry.path().filename());
   if (ec) return base::fail(base::Errc::io, "list " + paths_.spool().string() + ": " + ec.message());
-  std::sort(ids.begin(), ids.end());  // ids are time-ordered: import in arrival order
+  std::sort(names.begin(), names.end());  // ids are time-ordered: import in arrival order
   auto lookup = [this](std::uint32_t epoch) { return epoch_key(epoch); };
   std::string inbox_id = find_mailbox("INBOX")->id;
   std::vector<Prepared> out;
-  for (const auto& id : ids) {
+  bool renamed = false;
+  for (const auto& name : names) {
     if (out.size() >= limit) break;
-    fs::path path = paths_.spool() / id;
+    if (skip.count(name)) continue;
+    auto dot = name.find('.');
+    std::string id = name.substr(0, dot);
+    std::string bound = dot == std::string::npos ? std::string() : name.substr(dot + 1);
+    fs::path path = paths_.spool() / name;
     auto info = read_delivery_header(path, lookup);
     if (!info) {
-      errors.push_back(id + ": " + info.error().message());
+      errors.push_back(name + ": " + info.error().message());
       continue;
     }
     // Authenticate the whole body before it becomes part of a mailbox.
     auto size = read_message_file(path, info->dek, [](base::ByteSpan) { return base::ok(); });
     if (!size) {
-      errors.push_back(id + ": " + size.error().message());
+      errors.push_back(name + ": " + size.error().message());
       continue;
     }
-    auto target = info->mailbox.empty() ? std::nullopt : find_mailbox(info->mailbox);
     Prepared p;
-    p.mailbox_id = target ? target->id : inbox_id;
+    if (!bound.empty() && mailboxes_.count(bound)) {
+      p.mailbox_id = bound;
+    } else {
+      auto target = info->mailbox.empty() ? std::nullopt : find_mailbox(info->mailbox);
+      p.mailbox_id = target ? target->id : inbox_id;
+    }
+    p.spool_name = id + "." + p.mailbox_id;
+    if (p.spool_name != name) {
+      fs::rename(path, paths_.spool() / p.spool_name, ec);
+      if (ec) return base::fail(base::Errc::io, "rename spool entry " + name + ": " + ec.message());
+      renamed = true;
+    }
     p.message.blob_id = id;
     p.message.wrapped_dek = keys_->wrap_dek(info->dek, id);
     p.message.size = *size;
     p.message.internal_date = info->received;
     out.push_back(std::move(p));
   }
+  if (renamed) SB_CHECK(fsync_dir(paths_.spool()));
   return out;
 }
 
-base::Status Account::finish_import(const std::vector<std::string>& spool_ids) const {
-  // Indexed and durable: move the files from spool/ to blobs/ (a rename, never a copy).
+base::Status Account::finish_import(const std::vector<std::string>& spool_names) const {
   DirSyncer syncer;
   std::error_code ec;
-  for (const auto& id : spool_ids) {
+  for (const auto& name : spool_names) {
+    std::string id = name.substr(0, name.find('.'));
     fs::path dir = paths_.blob(id).parent_path();
     SB_CHECK(make_dirs(dir, true));
-    fs::rename(paths_.spool() / id, paths_.blob(id), ec);
-    if (ec) return base::fail(base::Errc::io, "rename spool entry " + id + ": " + ec.message());
+    fs::rename(paths_.spool() / name, paths_.blob(id), ec);
+    if (ec) return base::fail(base::Errc::io, "rename spool entry " + name + ": " + ec.message());
     syncer.add(dir);
   }
   syncer.add(paths_.spool());
@@ -321,36 +338,50 @@ base::Status Account::finish_import(const std::vector<std::string>& spool_ids) c
 
 base::Result<ImportReport> Account::import_spool(std::int64_t now) {
   ImportReport report;
-  std::map<std::string, std::unique_ptr<MailboxStore>> open_boxes;
-  std::set<std::string> all_errors;  // a failing entry stays in the spool and is seen again by every pass
+  std::set<std::string> failed;  // spool names that cannot be imported now: not retried in this call
+  std::set<std::string> errors;
   for (;;) {
-    std::vector<std::string> errors;
-    SB_TRY(auto prepared, prepare_import(kImportBatch, errors));
-    all_errors.insert(errors.begin(), errors.end());
-    if (prepared.empty()) break;
-    std::map<std::string, std::vector<NewMessage>> by_mailbox;
-    std::vector<std::string> done;
-    for (auto& p : prepared) {
-      done.push_back(p.message.blob_id);
-      by_mailbox[p.mailbox_id].push_back(std::move(p.message));
+    std::vector<std::string> pass_errors;
+    SB_TRY(auto prepared, prepare_import(kImportBatch, pass_errors, failed));
+    for (const auto& e : pass_errors) {
+      errors.insert(e);
+      failed.insert(e.substr(0, e.find(':')));
     }
-    for (auto& [mailbox_id, batch] : by_mailbox) {
-      auto& box = open_boxes[mailbox_id];
+    if (prepared.empty()) break;
+    std::map<std::string, std::vector<Prepared>> by_mailbox;
+    for (auto& p : prepared) by_mailbox[p.mailbox_id].push_back(std::move(p));
+    // Each mailbox on its own: a damaged one must not hold back (or strand) the others' mail.
+    for (auto& [mailbox_id, entries] : by_mailbox) {
+      std::vector<std::string> names;
+      for (const auto& p : entries) names.push_back(p.spool_name);
+      auto fail_all = [&](const base::Error& e) {
+        for (const auto& n : names) {
+          errors.insert(n + ": mailbox " + mailbox_id + ": " + e.message());
+          failed.insert(n);
+        }
+      };
+      auto box = open_mailbox(mailbox_id);
       if (!box) {
-        SB_TRY(auto opened, open_mailbox(mailbox_id));
-        box = std::move(opened);
+        fail_all(box.error());
+        continue;
       }
       // A crash between the journal append and the rename leaves entries that are already indexed.
-      std::erase_if(batch, [&](const NewMessage& m) { return box->has_blob(m.blob_id); });
-      if (batch.empty()) continue;
-      SB_TRY(auto uids, box->add(batch, now));
-      (void)uids;
+      std::vector<NewMessage> batch;
+      for (auto& p : entries) {
+        if (!(*box)->has_blob(p.message.blob_id)) batch.push_back(std::move(p.message));
+      }
+      if (!batch.empty()) {
+        auto uids = (*box)->add(batch, now);
+        if (!uids) {
+          fail_all(uids.error());
+          continue;
+        }
+      }
+      SB_CHECK(finish_import(names));
+      report.imported += batch.size();
     }
-    SB_CHECK(finish_import(done));
-    report.imported += done.size();
-    if (prepared.size() < kImportBatch) break;
   }
-  report.errors.assign(all_errors.begin(), all_errors.end());
+  report.errors.assign(errors.begin(), errors.end());
   return report;
 }
 

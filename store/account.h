@@ -89,15 +89,19 @@ class Account {
   // the account actor uses the two steps below and routes the records through mailbox actors.
   base::Result<ImportReport> import_spool(std::int64_t now);
 
-  // Step 1: the spool entries (arrival order, at most `limit`), each unsealed, authenticated and resolved to its
-  // target mailbox. Entries that fail are reported in `errors` and left in the spool.
+  // Step 1: the spool entries (arrival order, at most `limit`, none named in `skip`), each unsealed,
+  // authenticated, resolved to its target mailbox and bound to it: the file is renamed ID.MAILBOXID (durably)
+  // before anything is indexed, so a retry after a crash goes to the same mailbox even if names changed
+  // meanwhile, where the duplicate check finds it. Entries that fail are reported in `errors` and left in place.
   struct Prepared {
     std::string mailbox_id;
-    NewMessage message;  // blob_id = the spool id
+    std::string spool_name;  // the file in spool/ ("ID.MAILBOXID")
+    NewMessage message;      // blob_id = ID
   };
-  base::Result<std::vector<Prepared>> prepare_import(std::size_t limit, std::vector<std::string>& errors) const;
-  // Step 2, once the index records for these spool ids are durable: move the files from spool/ to blobs/.
-  base::Status finish_import(const std::vector<std::string>& spool_ids) const;
+  base::Result<std::vector<Prepared>> prepare_import(std::size_t limit, std::vector<std::string>& errors,
+                                                     const std::set<std::string>& skip = {});
+  // Step 2, once the index records are durable: move the files from spool/ to blobs/ (a rename, never a copy).
+  base::Status finish_import(const std::vector<std::string>& spool_names) const;
 
   // Decrypts a stored message.
   base::Result<base::Bytes> read_message(const MessageMeta& meta) const;

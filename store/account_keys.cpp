@@ -115,16 +115,18 @@ base::Status set_password_slot(AccountHeader& header, std::uint32_t id, const cr
   return base::ok();
 }
 
-base::Result<crypto::PublicKey> read_epoch_public(const UserPaths& paths, std::uint32_t epoch) {
+base::Result<crypto::PublicKey> read_epoch_public(const UserPaths& paths, std::string_view user, std::uint32_t epoch) {
   fs::path path = paths.keys() / epoch_file(epoch, ".pub");
   SB_TRY(base::Bytes file, read_file(path));
   std::string what = "epoch key " + path.string();
   SB_TRY(base::ByteSpan payload, decode_checked(FileKind::epoch_public, file, what));
   base::ByteReader r(payload);
   std::uint32_t stored_epoch = r.u32();
+  std::string stored_user = r.str();
   auto key = r.raw(crypto::kPublicKeyBytes);
   r.u64();
   if (!r.done() || stored_epoch != epoch) return base::fail(base::Errc::corrupt, what + ": malformed");
+  if (stored_user != user) return base::fail(base::Errc::corrupt, what + ": belongs to another user");
   crypto::PublicKey pk{};
   std::copy(key.begin(), key.end(), pk.begin());
   return pk;
@@ -147,7 +149,7 @@ base::Result<crypto::KeyPair> read_epoch_secret(const UserPaths& paths, std::str
   }
   auto pair = crypto::KeyPair::from_secret(crypto::Key::from(secret->span()));
   // The public half a deliverer seals to must belong to this secret, or mail would be unreadable.
-  SB_TRY(crypto::PublicKey published, read_epoch_public(paths, epoch));
+  SB_TRY(crypto::PublicKey published, read_epoch_public(paths, user, epoch));
   if (!crypto::equal(published, pair.public_key)) {
     return base::fail(base::Errc::corrupt, what + ": public key does not match the secret key");
   }
@@ -168,6 +170,7 @@ base::Status write_new_epoch(const UserPaths& paths, std::string_view user, std:
   base::Bytes pub;
   base::ByteWriter wp(pub);
   wp.u32(epoch);
+  wp.str(user);
   wp.raw(pair.public_key);
   wp.u64(static_cast<std::uint64_t>(now));
   return write_file_durably(paths.keys() / epoch_file(epoch, ".pub"), paths.tmp(),

@@ -4,7 +4,8 @@
 //   varint version (1) | str user | varint slot count | slots... | u32 current epoch | i64 epoch start (unix s)
 //   slot = u32 id | u8 kind (0 = password) | u32 Argon2id passes | u32 memory KiB | raw salt (16)
 //          | blob sealed MK (XChaCha20-Poly1305 under the slot's KEK, AD = "sbslot1" | str user | u32 id)
-// keys/E.pub (checked, kind 'P'):  u32 epoch | raw public key (32) | i64 created (unix s)
+// keys/E.pub (checked, kind 'P'):  u32 epoch | str user | raw public key (32) | i64 created (unix s)
+//                                  (the user name stops a key restored into the wrong directory from being used)
 // keys/E.sec (checked, kind 'S'):  u32 epoch | blob sealed secret key (under subkey(MK, "sbepochk"),
 //                                  AD = "sbepoch1" | str user | u32 epoch)
 //
@@ -61,7 +62,7 @@ base::Status set_password_slot(AccountHeader& header, std::uint32_t id, const cr
                                std::string_view password, const crypto::KdfParams& kdf);
 
 // Epoch keys.
-base::Result<crypto::PublicKey> read_epoch_public(const UserPaths& paths, std::uint32_t epoch);
+base::Result<crypto::PublicKey> read_epoch_public(const UserPaths& paths, std::string_view user, std::uint32_t epoch);
 base::Result<crypto::KeyPair> read_epoch_secret(const UserPaths& paths, std::string_view user, std::uint32_t epoch,
                                                 const crypto::Key& master);
 // Makes and durably writes a fresh key pair for epoch (secret first, then public: a deliverer that can see the

@@ -8,7 +8,7 @@ base::Result<Delivery> Delivery::begin(const Root& root, std::string_view user, 
                                        std::int64_t now, std::uint64_t max_bytes) {
   SB_TRY(UserPaths paths, root.existing_user(user));
   SB_TRY(AccountHeader header, read_account(paths));
-  SB_TRY(crypto::PublicKey recipient, read_epoch_public(paths, header.current_epoch));
+  SB_TRY(crypto::PublicKey recipient, read_epoch_public(paths, user, header.current_epoch));
   SB_TRY(MessageWriter writer,
          MessageWriter::for_delivery(paths, header.current_epoch, recipient, mailbox, now, max_bytes));
   return Delivery(std::move(paths), std::move(writer));

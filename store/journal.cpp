@@ -154,6 +154,14 @@ base::Result<Journal> Journal::open(const fs::path& dir, const fs::path& tmp_dir
         torn = true;
         break;
       }
+      // An all-zero header is an unwritten sector (a valid header never is: its check word is never 0 for a
+      // valid length, and one flipped byte cannot clear eight).
+      if (std::all_of(file.begin() + static_cast<std::ptrdiff_t>(pos),
+                      file.begin() + static_cast<std::ptrdiff_t>(pos + kHeaderBytes), [](std::uint8_t b) { return b == 0; })) {
+        if (!is_last) return corrupt("zeroed record header");
+        torn = true;
+        break;
+      }
       std::uint32_t sealed_len = load_u32(file.data() + pos);
       if ((load_u32(file.data() + pos + 4) ^ kCheckMask) != sealed_len) return corrupt("bad record header");
       if (sealed_len < kMinSealed || sealed_len % kAlign != kHeaderBytes) return corrupt("bad record length");

@@ -7,8 +7,9 @@
 //                  /keys/E.sec     epoch E's secret key, sealed under a master-key-derived key
 //                  /journal/       the account journal: mailbox list, subscriptions (encrypted)
 //                  /mailboxes/ID/  one journal per mailbox (encrypted)
-//                  /blobs/XX/ID    message blobs, immutable (XX = the id's first two characters)
-//                  /spool/ID       deliveries waiting for import, sealed to an epoch public key
+//                  /blobs/XX/ID    message blobs, immutable (XX = the id's last two characters)
+//                  /spool/ID       deliveries waiting for import, sealed to an epoch public key; renamed
+//                                  ID.MAILBOXID once bound to their target mailbox, just before indexing
 //                  /tmp/           files being written; renamed into place once durable
 //                  /lock           held (flock) by the one process that has the account open
 //                  /account.lock   held briefly while the account file is rewritten
@@ -43,7 +44,11 @@ class UserPaths {
   fs::path mailboxes() const { return dir_ / "mailboxes"; }
   fs::path mailbox(std::string_view id) const { return mailboxes() / std::string(id); }
   fs::path blobs() const { return dir_ / "blobs"; }
-  fs::path blob(std::string_view id) const { return blobs() / std::string(id.substr(0, 2)) / std::string(id); }
+  // Spread by the id's last two (random) characters: its first ones are a timestamp, which would put years of
+  // mail in one directory.
+  fs::path blob(std::string_view id) const {
+    return blobs() / std::string(id.substr(id.size() >= 2 ? id.size() - 2 : 0)) / std::string(id);
+  }
   fs::path spool() const { return dir_ / "spool"; }
   fs::path tmp() const { return dir_ / "tmp"; }
   fs::path lock() const { return dir_ / "lock"; }

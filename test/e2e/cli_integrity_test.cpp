@@ -29,7 +29,9 @@ struct Fixture {
   std::filesystem::path user() const { return sb.user_dir("alice"); }
   std::filesystem::path blob_of(std::size_t i) const {
     auto blobs = files_under(user() / "blobs");
-    return blobs.at(i);  // ids are time-ordered, so files sort in delivery order
+    // Ids are time-ordered: sorting by file name (not by directory) gives delivery order.
+    std::sort(blobs.begin(), blobs.end(), [](const auto& a, const auto& b) { return a.filename() < b.filename(); });
+    return blobs.at(i);
   }
   int check_exit() const {
     return sb.run({"check", "alice", "--password-file", sb.password_file(kPassword).string()}).exit_code;

@@ -1,0 +1,180 @@
+// sealbox serve: the daemon. sealbox demo: the daemon on a throwaway root with a self-signed certificate and a demo
+// user, printing how to connect.
+//
+// Shutdown (SIGTERM or SIGINT): stop accepting, abort live connections (their sessions unwind; an APPEND in flight
+// is discarded, never half-stored), stop the I/O threads, then wait for the work pool: every actor drain that was
+// queued runs to its commit, so nothing acknowledged is lost and nothing queued is dropped.
+#include <asio/signal_set.hpp>
+#include <asio/steady_timer.hpp>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <future>
+
+#include "actors/registry.h"
+#include "app/commands.h"
+#include "app/exit_codes.h"
+#include "crypto/random.h"
+#include "imap/session/session.h"
+#include "net/io_threads.h"
+#include "net/listener.h"
+#include "net/self_signed.h"
+#include "net/tls_context.h"
+#include "store/account.h"
+#include "store/delivery.h"
+#include "store/fs.h"
+
+namespace app {
+namespace {
+
+using Ready = std::function<void(std::uint16_t imaps_port)>;
+
+constexpr std::chrono::seconds kGrace{2};      // commands in flight may finish
+constexpr std::chrono::seconds kAbortWait{5};  // then aborted sessions have this long to unwind
+
+int serve(const config::Config& cfg, const std::string& ports_file, const Ready& ready) {
+  spdlog::set_level(spdlog::level::from_str(cfg.log.level));
+  auto tls = net::TlsContext::load(cfg.tls.certificate_chain, cfg.tls.private_key);
+  if (!tls) return report(kExitConfig, tls.error().detail);
+
+  actors::ArenaScheduler pool(0);
+  actors::Registry registry(store::Root(cfg.root), pool);
+  imap::session::Server server(registry, pool, cfg);
+  net::IoThreads io(0);
+  auto listener = net::Listener::start(
+      io.context(), cfg.imap.listen, *tls,
+      [&server](std::shared_ptr<net::Connection> c) { return server.serve(std::move(c)); },
+      net::ListenerLimits{cfg.imap.max_connections, std::chrono::seconds(30)});
+  if (!listener) return report(kExitUnavailable, listener.error().detail);
+  std::uint16_t port = (*listener)->ports().front();
+  if (!ports_file.empty()) {
+    std::string text = "imaps=" + std::to_string(port) + "\n";
+    std::filesystem::path path(ports_file);
+    auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+    if (auto w = store::write_file_durably(path, dir, base::as_bytes(text)); !w) return report(w.error());
+  }
+  for (const auto& address : (*listener)->addresses()) spdlog::info("IMAPS listening on {}", address);
+
+  // Shutdown: stop accepting; give commands in flight a grace period; then abort what is left; stop the I/O
+  // threads (bounded); the pool then drains every queued actor batch to its commit.
+  asio::signal_set signals(io.context(), SIGINT, SIGTERM);
+  asio::steady_timer poll(io.context());
+  auto deadline = std::chrono::steady_clock::time_point::max();
+  bool aborted = false;
+  std::promise<void> stopping;
+  std::function<void()> wait_for_sessions = [&] {
+    poll.expires_after(std::chrono::milliseconds(50));
+    poll.async_wait([&](std::error_code) {
+      auto now = std::chrono::steady_clock::now();
+      if ((*listener)->active() == 0 || now > deadline + kAbortWait) {
+        io.stop();
+        return stopping.set_value();
+      }
+      if (!aborted && now > deadline) {
+        (*listener)->close_all();
+        aborted = true;
+      }
+      wait_for_sessions();
+    });
+  };
+  signals.async_wait([&](std::error_code ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {}: shutting down", signal);
+    (*listener)->stop();
+    deadline = std::chrono::steady_clock::now() + kGrace;
+    wait_for_sessions();
+  });
+  io.start();
+  if (ready) ready(port);
+  stopping.get_future().wait();
+  // io.stop() lets the threads finish the work they have; a reply still owed by the pool must not hang us.
+  if (!io.join_for(kAbortWait)) {
+    io.force_stop();
+    io.join();
+  }
+  listener->reset();
+  pool.wait_idle();
+  spdlog::info("stopped");
+  return kExitOk;
+}
+
+}  // namespace
+
+int run_serve(const Globals& g, const std::string& ports_file) {
+  auto cfg = config::load(g.root);
+  if (!cfg) return report(kExitConfig, cfg.error().detail);
+  return serve(*cfg, ports_file, {});
+}
+
+int run_demo(const std::string& root_arg, const std::string& ports_file) {
+  bool temporary = root_arg.empty();
+  std::filesystem::path root = root_arg;
+  if (temporary) {
+    std::string tmpl = "/tmp/sealbox-demo-XXXXXX";
+    if (mkdtemp(tmpl.data()) == nullptr) return report(kExitIoErr, "cannot create a temporary directory");
+    root = tmpl;
+  } else if (std::filesystem::exists(root / "sealbox.toml")) {
+    return report(kExitCantCreate, (root / "sealbox.toml").string() + " exists: give demo a new directory");
+  }
+  for (const auto& dir : {root, root / "tls", root / "users"}) {
+    if (auto made = store::make_dirs(dir, false); !made) return report(made.error());
+  }
+  const char* demo_config =
+      "# Written by `sealbox demo`: IMAPS on a free loopback port, nothing else.\n"
+      "[imap]\nlisten = [\"127.0.0.1:0\"]\n[lmtp]\nlisten = []\n[log]\nlevel = \"warn\"\n";
+  if (auto w = store::write_file_durably(root / "sealbox.toml", root, base::as_bytes(std::string(demo_config))); !w) {
+    return report(w.error());
+  }
+  auto cfg = config::load(root);
+  if (!cfg) return report(kExitConfig, cfg.error().detail);
+  if (auto cert = net::make_self_signed(cfg->tls.certificate_chain, cfg->tls.private_key, {"localhost"},
+                                        {"127.0.0.1"}, 30);
+      !cert) {
+    return report(cert.error());
+  }
+  std::string password = crypto::random_id().substr(0, 16);
+  store::Root store_root(root);
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                 std::chrono::system_clock::now().time_since_epoch()).count();
+  crypto::KdfParams kdf{cfg->security.kdf.passes, cfg->security.kdf.memory_mib * 1024};
+  if (auto made = store::Account::create(store_root, "demo", password, kdf, now); !made) return report(made.error());
+  // Sample mail arrives the way an MTA would deliver it: sealed to the user's public key, imported at login.
+  const char* samples[][2] = {
+      {"Welcome to Sealbox", "This message was sealed to your public key on delivery and is encrypted on disk.\r\n"},
+      {"How it is stored", "Look under the data directory: random file names, no readable text, not even this "
+                           "subject.\r\n"},
+      {"8-bit content: d\xc3\xa9j\xc3\xa0 vu", "Bytes are kept exactly as delivered: \xe2\x9c\x89\xef\xb8\x8f\r\n"}};
+  for (const auto& [subject, text] : samples) {
+    std::string msg = std::string("From: Sealbox <postmaster@localhost>\r\nTo: demo@localhost\r\nSubject: ") + subject +
+                      "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + text;
+    auto d = store::Delivery::begin(store_root, "demo", "", now, cfg->lmtp.max_message_bytes);
+    if (!d) return report(d.error());
+    if (auto w = d->write(base::as_bytes(msg)); !w) return report(w.error());
+    if (auto c = d->commit(); !c) return report(c.error());
+  }
+  auto ready = [&](std::uint16_t port) {
+    std::printf(
+        "\nSealbox demo is running: IMAPS on 127.0.0.1:%u (implicit TLS, self-signed certificate).\n"
+        "  user:     demo\n  password: %s\n  data:     %s%s\n  cert:     %s\n\n"
+        "Connect with any IMAP client (accept the self-signed certificate), for example:\n"
+        "  python3 -c \"import imaplib,ssl; c=imaplib.IMAP4_SSL('127.0.0.1',%u,ssl_context=ssl._create_unverified_context()); "
+        "c.login('demo','%s'); c.select(); print(c.fetch('1:*','(BODY.PEEK[HEADER.FIELDS (SUBJECT)])'))\"\n"
+        "  openssl s_client -quiet -connect 127.0.0.1:%u     then type: a LOGIN demo %s\n"
+        "  mutt -f imaps://demo@localhost:%u/\n\n"
+        "Stop with Ctrl-C.\n",
+        port, password.c_str(), root.c_str(), temporary ? " (removed when the demo stops)" : "",
+        cfg->tls.certificate_chain.c_str(), port, password.c_str(), port, password.c_str(), port);
+    std::fflush(stdout);
+  };
+  int code = serve(*cfg, ports_file, ready);
+  if (temporary) {
+    std::error_code ec;
+    std::filesystem::remove_all(root, ec);
+  }
+  return code;
+}
+
+}  // namespace app

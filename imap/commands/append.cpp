@@ -1,0 +1,177 @@
+// APPEND (RFC 3501 §6.3.11), with APPENDUID (RFC 4315) and several messages in one command (RFC 3502 syntax).
+//
+// Bodies never pass through the command buffer: for each announced literal the reader hands us the bytes in
+// pieces, which go to a staged, encrypted blob file (store::MessageWriter) on the work pool in 256 KiB batches.
+// Only when the whole command has arrived are the staged blobs indexed, in one AddMessages request, so a
+// multi-message APPEND is all or nothing. A client that disconnects or sends a bad command leaves no files behind.
+#include <asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "actors/runtime/actor.h"
+#include "imap/commands/commands.h"
+
+namespace imap::commands {
+namespace {
+
+using asio::use_awaitable;
+constexpr std::size_t kPoolBatch = 256 * 1024;
+
+std::int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The body being staged, shared with the pool jobs that write it (the session awaits each job).
+struct Staging {
+  std::optional<store::MessageWriter> writer;
+  base::Bytes pending;
+};
+
+}  // namespace
+
+void abandon_append(Session& s) {
+  if (!s.append) return;
+  if (s.account && !s.append->staged.empty()) {
+    // Unlinking is disk work: the pool does it.
+    s.server.pool().schedule([paths = s.account->paths(), staged = std::move(s.append->staged)] {
+      for (const auto& m : staged) std::filesystem::remove(paths.blob(m.blob_id));
+    });
+  }
+  s.append.reset();
+}
+
+asio::awaitable<void> append_body(Session& s, const syntax::ReadResult& r) {
+  std::string tag(r.tag.empty() ? "*" : r.tag);
+  auto refuse = [&](std::string_view status, std::string_view text, std::string_view code) {
+    s.reply(tag, status, text, code);
+    s.reader.reject_literal();
+    abandon_append(s);
+  };
+  if (s.state == session::State::not_authenticated) co_return refuse("BAD", "Log in first", "");
+  const auto max = s.server.config().imap.max_message_bytes;
+  if (r.literal_size > max) co_return refuse("NO", "Message larger than " + std::to_string(max) + " bytes", "TOOBIG");
+  if (!s.append) {
+    // The first body: find the target mailbox before accepting any bytes (RFC 3501: NO [TRYCREATE] if missing).
+    syntax::Parser parser;
+    auto partial = parser.parse(s.reader.pending_line());
+    const auto* cmd = partial ? std::get_if<syntax::Append>(&partial->body) : nullptr;
+    if (cmd == nullptr) co_return refuse("BAD", partial ? "Expected APPEND" : partial.error().detail, "");
+    auto name = s.decode_mailbox(cmd->mailbox);
+    if (!name) co_return refuse("NO", name.error().detail, "CANNOT");
+    auto request = actors::OpenMailbox{*name, {}};
+    auto target = co_await s.account->ask(std::move(request), use_awaitable);
+    if (!target) {
+      if (target.error().code == base::Errc::no_such_mailbox) co_return refuse("NO", "No such mailbox", "TRYCREATE");
+      s.reply_error(tag, target.error());
+      s.reader.reject_literal();
+      co_return;
+    }
+    s.append = session::AppendInProgress{tag, std::move(*target), {}, std::nullopt};
+  }
+  if (!r.non_sync) {
+    s.out.continuation().text("Ready for literal data").end();
+    if (!co_await s.flush()) co_return;
+  }
+  s.reader.continue_literal();
+
+  auto staging = std::make_shared<Staging>();
+  auto paths = s.account->paths();
+  auto keys = s.account->keys();
+  using Job = actors::UniqueFunction<base::Status()>;
+  auto run = [&](Job& job) {
+    return actors::run_on_pool<base::Status>(s.server.pool(), std::move(job), use_awaitable);
+  };
+  Job start_job = [staging, paths, max]() -> base::Status {
+    SB_TRY(auto writer, store::MessageWriter::for_owner(paths, max));
+    staging->writer.emplace(std::move(writer));
+    return base::ok();
+  };
+  base::Status started = co_await run(start_job);
+  auto write_pending = [staging]() -> base::Status {
+    auto status = staging->writer->write(staging->pending);
+    staging->pending.clear();
+    return status;
+  };
+  // After a failure the bytes are still read and dropped, so the command stays framed; it is answered once, when
+  // its last line arrives.
+  base::Status status = s.append->failure ? base::Status(*s.append->failure) : started;
+  while (s.reader.literal_remaining() > 0) {
+    auto chunk = s.reader.take_literal(kPoolBatch);
+    if (chunk.empty()) {
+      if (!co_await s.read_more()) {  // the client went away mid-body: the staged file is deleted with staging
+        abandon_append(s);
+        s.state = session::State::logout;
+        co_return;
+      }
+      continue;
+    }
+    if (!status) continue;
+    staging->pending.insert(staging->pending.end(), chunk.begin(), chunk.end());
+    if (staging->pending.size() >= kPoolBatch) {
+      Job write_job = write_pending;
+      status = co_await run(write_job);
+    }
+  }
+  if (status && !staging->pending.empty()) {
+    Job write_job = write_pending;
+    status = co_await run(write_job);
+  }
+  std::string id = store::new_object_id();
+  if (status) {
+    Job commit_job = [staging, paths, id]() -> base::Status {
+      auto target = paths.blob(id);
+      SB_CHECK(store::make_dirs(target.parent_path(), true));
+      SB_CHECK(staging->writer->commit(target));
+      return store::fsync_dir(target.parent_path());
+    };
+    status = co_await run(commit_job);
+  }
+  if (!status) {
+    if (!s.append->failure) spdlog::error("session {}: staging an APPEND failed: {}", s.id, status.error().message());
+    s.append->failure = status.error();
+    co_return;
+  }
+  s.append->staged.push_back({id, keys->wrap_dek(staging->writer->dek(), id), staging->writer->size(), 0, {}});
+}
+
+asio::awaitable<void> append(Session& s, std::string_view tag, const syntax::Append& cmd) {
+  if (!s.append) co_return s.reply(tag, "BAD", "APPEND without a message");
+  if (s.append->failure) {
+    auto failure = std::move(*s.append->failure);
+    abandon_append(s);
+    co_return s.reply_error(tag, failure);
+  }
+  if (cmd.messages.size() != s.append->staged.size()) {
+    abandon_append(s);
+    co_return s.reply(tag, "BAD", "APPEND messages do not match their bodies");
+  }
+  auto messages = std::move(s.append->staged);
+  s.append->staged.clear();
+  auto target = std::move(s.append->target);
+  s.append.reset();
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    const auto& m = cmd.messages[i];
+    messages[i].internal_date = m.internal_date ? m.internal_date->unix_time() : now_seconds();
+    for (auto f : m.flags) {
+      if (f != "\\Recent") messages[i].flags.emplace_back(f);
+    }
+  }
+  std::vector<std::string> ids;
+  for (const auto& m : messages) ids.push_back(m.blob_id);
+  auto request2 = actors::AddMessages{s.id, std::move(messages), {}};
+  auto added = co_await target->ask(std::move(request2), use_awaitable);
+  if (!added) {
+    s.server.pool().schedule([paths = s.account->paths(), ids] {
+      for (const auto& id : ids) std::filesystem::remove(paths.blob(id));
+    });
+    co_return s.reply_error(tag, added.error());
+  }
+  if (s.mailbox == target) s.apply_all_changes();
+  std::string uids;
+  for (auto uid : added->uids) uids += (uids.empty() ? "" : ",") + std::to_string(uid);
+  s.out.tagged(tag).atom("OK").open_code("APPENDUID").number(added->uidvalidity).atom(uids).close_code()
+      .text("APPEND completed").end();
+}
+
+}  // namespace imap::commands

@@ -1,0 +1,194 @@
+// FETCH and UID FETCH (RFC 3501 §6.4.5): FLAGS, UID, INTERNALDATE, RFC822.SIZE, RFC822, RFC822.HEADER,
+// RFC822.TEXT, BODY[] / BODY.PEEK[] with HEADER, TEXT, HEADER.FIELDS and HEADER.FIELDS.NOT and partial ranges.
+// ENVELOPE, BODYSTRUCTURE and part sections need the MIME structure stored at delivery (mail/, next issue).
+//
+// Bodies are decrypted on the work pool, one message at a time, and written out as they come so memory stays
+// bounded by the largest message.
+#include <asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <set>
+
+#include "actors/runtime/actor.h"
+#include "imap/commands/commands.h"
+#include "imap/commands/message_text.h"
+
+namespace imap::commands {
+namespace {
+
+using syntax::FetchAtt;
+using Kind = syntax::FetchAtt::Kind;
+
+constexpr std::size_t kFlushAt = 256 * 1024;  // write the response buffer out once it holds this much
+
+bool needs_body(const FetchAtt& a) {
+  return a.kind == Kind::rfc822 || a.kind == Kind::rfc822_header || a.kind == Kind::rfc822_text ||
+         a.kind == Kind::body_section;
+}
+
+bool sets_seen(const FetchAtt& a) {
+  return (a.kind == Kind::body_section && !a.peek) || a.kind == Kind::rfc822 || a.kind == Kind::rfc822_text;
+}
+
+bool supported(const FetchAtt& a) {
+  switch (a.kind) {
+    case Kind::flags: case Kind::uid: case Kind::internal_date: case Kind::rfc822_size: case Kind::rfc822:
+    case Kind::rfc822_header: case Kind::rfc822_text:
+      return true;
+    case Kind::body_section:
+      return a.section.part.empty() && a.section.text != syntax::Section::Text::mime;
+    default:
+      return false;
+  }
+}
+
+bool is_atom_text(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return c > 0x20 && c < 0x7f && c != '(' && c != ')' && c != '{' && c != '"' && c != '\\' && c != ']' &&
+           c != '%' && c != '*';
+  });
+}
+
+// "BODY[HEADER.FIELDS (Subject)]<0>" as the response names the item (RFC 3501 §7.4.2: only the origin octet).
+std::string section_label(const FetchAtt& a) {
+  std::string label = "BODY[";
+  switch (a.section.text) {
+    case syntax::Section::Text::none: break;
+    case syntax::Section::Text::header: label += "HEADER"; break;
+    case syntax::Section::Text::text: label += "TEXT"; break;
+    case syntax::Section::Text::mime: label += "MIME"; break;
+    case syntax::Section::Text::header_fields:
+    case syntax::Section::Text::header_fields_not: {
+      label += a.section.text == syntax::Section::Text::header_fields ? "HEADER.FIELDS (" : "HEADER.FIELDS.NOT (";
+      for (std::size_t i = 0; i < a.section.fields.size(); ++i) {
+        if (i) label += ' ';
+        auto f = a.section.fields[i];
+        if (is_atom_text(f)) {
+          label += f;
+        } else {
+          label += '"';
+          for (char c : f) {
+            if (c == '"' || c == '\\') label += '\\';
+            label += c;
+          }
+          label += '"';
+        }
+      }
+      label += ')';
+      break;
+    }
+  }
+  label += ']';
+  if (a.partial) label += "<" + std::to_string(a.partial->offset) + ">";
+  return label;
+}
+
+std::string_view slice(std::string_view data, const std::optional<syntax::Partial>& partial) {
+  if (!partial) return data;
+  if (partial->offset >= data.size()) return {};
+  return data.substr(partial->offset, partial->count);
+}
+
+void write_flags(Session& s, const actors::MessageSummary& m) {
+  s.out.atom("FLAGS").open();
+  for (const auto& f : m.flags) s.out.atom(f);
+  s.out.close();
+}
+
+}  // namespace
+
+asio::awaitable<void> fetch(Session& s, std::string_view tag, const syntax::Fetch& cmd) {
+  if (cmd.changed_since || cmd.vanished) co_return s.reply(tag, "BAD", "CHANGEDSINCE is not supported");
+  for (const auto& a : cmd.items) {
+    if (!supported(a)) co_return s.reply(tag, "BAD", "FETCH item not supported");
+  }
+  std::vector<std::uint32_t> seqs;
+  if (!s.view->resolve(cmd.set, cmd.uid, seqs)) co_return s.reply(tag, "BAD", "Invalid message sequence number");
+
+  bool body = std::any_of(cmd.items.begin(), cmd.items.end(), needs_body);
+  std::set<std::uint32_t> newly_seen;
+  if (!s.view->read_only() && std::any_of(cmd.items.begin(), cmd.items.end(), sets_seen)) {
+    std::vector<std::uint32_t> uids;
+    for (auto seq : seqs) {
+      const auto& flags = s.view->at(seq).flags;
+      if (!std::binary_search(flags.begin(), flags.end(), std::string("\\Seen"))) uids.push_back(s.view->at(seq).uid);
+    }
+    if (!uids.empty()) {
+      actors::StoreFlags request{s.id, uids, actors::FlagOp::add, std::vector<std::string>{std::string("\\Seen")},
+                                 std::nullopt, {}};
+      auto stored = co_await s.mailbox->ask(std::move(request), asio::use_awaitable);
+      if (!stored) co_return s.reply_error(tag, stored.error());
+      for (auto& u : stored->updated) {
+        s.view->set_flags(u.uid, u.modseq, u.flags);
+        newly_seen.insert(u.uid);
+      }
+    }
+  }
+
+  auto keys = s.account->keys();
+  auto paths = s.account->paths();
+  for (auto seq : seqs) {
+    const actors::MessageSummary m = s.view->at(seq);  // a copy: the view may change while we wait for the pool
+    std::string data;
+    if (body) {
+      auto job = [keys, paths, blob_id = m.blob_id, wrapped = m.wrapped_dek]() -> base::Result<base::Bytes> {
+        SB_TRY(crypto::Key dek, keys->unwrap_dek(wrapped, blob_id));
+        return store::read_message(paths.blob(blob_id), dek);
+      };
+      auto read = co_await actors::run_on_pool<base::Result<base::Bytes>>(s.server.pool(), std::move(job),
+                                                                          asio::use_awaitable);
+      if (!read) co_return s.reply_error(tag, read.error());
+      data.assign(base::as_chars(*read));
+    }
+    std::string_view message = data;
+    std::size_t header_end = body ? header_length(message) : 0;
+
+    s.out.untagged().number(seq).atom("FETCH").open();
+    bool flags_written = false;
+    if (cmd.uid && std::none_of(cmd.items.begin(), cmd.items.end(), [](const auto& a) { return a.kind == Kind::uid; })) {
+      s.out.atom("UID").number(m.uid);
+    }
+    for (const auto& a : cmd.items) {
+      switch (a.kind) {
+        case Kind::flags: write_flags(s, m); flags_written = true; break;
+        case Kind::uid: s.out.atom("UID").number(m.uid); break;
+        case Kind::internal_date: s.out.atom("INTERNALDATE").date_time(m.internal_date); break;
+        case Kind::rfc822_size: s.out.atom("RFC822.SIZE").number(m.size); break;
+        case Kind::rfc822: s.out.atom("RFC822").literal(base::as_bytes(message)); break;
+        case Kind::rfc822_header:
+          s.out.atom("RFC822.HEADER").literal(base::as_bytes(message.substr(0, header_end)));
+          break;
+        case Kind::rfc822_text:
+          s.out.atom("RFC822.TEXT").literal(base::as_bytes(message.substr(header_end)));
+          break;
+        case Kind::body_section: {
+          std::string selected;
+          std::string_view part;
+          switch (a.section.text) {
+            case syntax::Section::Text::none: part = message; break;
+            case syntax::Section::Text::header: part = message.substr(0, header_end); break;
+            case syntax::Section::Text::text: part = message.substr(header_end); break;
+            case syntax::Section::Text::header_fields:
+            case syntax::Section::Text::header_fields_not:
+              selected = select_header_fields(message.substr(0, header_end), a.section.fields,
+                                              a.section.text == syntax::Section::Text::header_fields_not);
+              part = selected;
+              break;
+            case syntax::Section::Text::mime: break;  // refused above
+          }
+          s.out.atom(section_label(a)).literal(base::as_bytes(slice(part, a.partial)));
+          break;
+        }
+        default: break;  // refused above
+      }
+    }
+    // A fetch that set \Seen reports the new flags (RFC 3501 §6.4.5).
+    if (!flags_written && newly_seen.count(m.uid)) write_flags(s, s.view->at(seq));
+    s.out.close().end();
+    if (s.out.size() >= kFlushAt && !co_await s.flush()) co_return;
+  }
+  s.apply_flag_changes();
+  s.reply(tag, "OK", cmd.uid ? "UID FETCH completed" : "FETCH completed");
+}
+
+}  // namespace imap::commands
