@@ -143,6 +143,9 @@ asio::awaitable<void> accept_loop(std::shared_ptr<State> st, std::shared_ptr<Acc
     st->active.fetch_add(1);
     std::shared_ptr<Connection> conn;
     if constexpr (std::is_same_v<Acceptor, asio::ip::tcp::acceptor>) {
+      // Sessions write each response in one piece; Nagle would only hold it back for a delayed ACK (40 ms).
+      std::error_code ignored;
+      socket.set_option(asio::ip::tcp::no_delay(true), ignored);
       conn = make_connection(*st, std::move(socket));
     } else {
       conn = make_connection(*st, std::move(socket), where);

@@ -1,0 +1,220 @@
+// imap_bench: what IMAP costs over TLS on loopback, against the real `sealbox serve`.
+//   1. APPEND of 4 KiB and 1 MiB messages with 1 and 16 connections: messages/s and MB/s (every APPEND OK means
+//      the message is durable; 16 connections to one mailbox share journal commits)
+//   2. FETCH BODY.PEEK[] of the same, with 1 and 16 connections
+//   3. the actor round trip (I/O strand -> pool -> strand) in microseconds, in-process
+// Usage: imap_bench [--sealbox PATH] [--seconds S]   (default: the sealbox binary next to bench/, 2 s per case)
+// Bounded: each case stops after S seconds or 20,000 operations. Uses a temporary root under $TMPDIR.
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/io_context.hpp>
+#include <asio/strand.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <filesystem>
+#include <future>
+#include <thread>
+#include <variant>
+
+#include "actors/runtime/actor.h"
+#include "bench/bench_util.h"
+#include "net/self_signed.h"
+#include "test/support/process.h"
+#include "test/support/server_process.h"
+#include "test/support/temp_dir.h"
+#include "test/support/tls_client.h"
+
+namespace {
+
+using test_support::TlsClient;
+
+struct Options {
+  std::string sealbox;
+  double seconds = 2.0;
+};
+
+constexpr int kMaxOps = 20000;
+const std::string kPassword = "benchmark password";
+
+std::string run_checked(const std::vector<std::string>& argv) {
+  auto r = test_support::run_process(argv);
+  if (r.exit_code != 0) throw std::runtime_error(argv[0] + " failed: " + r.err);
+  return r.out;
+}
+
+// A data root with one user, a loopback-only config and a self-signed certificate.
+std::filesystem::path make_root(const test_support::TempDir& dir, const std::string& sealbox) {
+  auto root = dir.path() / "root";
+  run_checked({sealbox, "--root", root.string(), "init"});
+  auto config = test_support::read_file(root / "sealbox.toml");
+  auto set = [&](const std::string& key, const std::string& value) {
+    auto at = config.find("\n" + key + " = ");
+    auto end = config.find('\n', at + 1);
+    config.replace(at + 1, end - at - 1, key + " = " + value);
+  };
+  set("listen", "[\"127.0.0.1:0\"]");  // the first listen line is [imap]'s
+  auto lmtp = config.find("[lmtp]");
+  auto lmtp_listen = config.find("listen = ", lmtp);
+  config.replace(lmtp_listen, config.find('\n', lmtp_listen) - lmtp_listen, "listen = []");
+  set("max_message_bytes", "67108864");
+  test_support::write_file(root / "sealbox.toml", config);
+  if (!net::make_self_signed(root / "tls/fullchain.pem", root / "tls/key.pem", {"localhost"}, {"127.0.0.1"}, 2)) {
+    throw std::runtime_error("cannot make a certificate");
+  }
+  test_support::write_file(dir.path() / "pw", kPassword + "\n");
+  run_checked({sealbox, "--root", root.string(), "user", "add", "bench", "--password-file", (dir.path() / "pw").string()});
+  return root;
+}
+
+TlsClient login(std::uint16_t port) {
+  auto c = TlsClient::connect(port);
+  c.read_line();  // greeting
+  auto ok = c.command("l", "LOGIN bench \"" + kPassword + "\"", std::chrono::seconds(30));
+  if (ok.rfind("l OK", 0) != 0) throw std::runtime_error("login failed: " + ok);
+  auto sel = c.command("s", "SELECT INBOX");
+  if (sel.rfind("s OK", 0) != 0) throw std::runtime_error("select failed: " + sel);
+  return c;
+}
+
+struct Result {
+  double ops_per_s = 0, mb_per_s = 0;
+};
+
+// Runs `op` on `connections` threads, each with its own logged-in client, until time or the op budget runs out.
+template <class Op>
+Result run_case(std::uint16_t port, int connections, std::size_t bytes_per_op, double seconds, Op op) {
+  std::atomic<int> ops{0};
+  std::atomic<bool> failed{false};
+  std::vector<TlsClient> clients;
+  for (int i = 0; i < connections; ++i) clients.push_back(login(port));
+  auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (int i = 0; i < connections; ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        for (int n = 0; bench::seconds_since(t0) < seconds && ops.load() < kMaxOps; ++n) {
+          op(clients[i], i, n);
+          ops.fetch_add(1);
+        }
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "connection %d: %s\n", i, e.what());
+        failed = true;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  double s = bench::seconds_since(t0);
+  if (failed) throw std::runtime_error("a connection failed");
+  return {ops / s, ops * static_cast<double>(bytes_per_op) / s / 1e6};
+}
+
+void append_one(TlsClient& c, const std::string& message, int tag) {
+  std::string t = "a" + std::to_string(tag);
+  c.send(t + " APPEND INBOX {" + std::to_string(message.size()) + "}\r\n");
+  auto cont = c.read_line();
+  if (cont.rfind("+", 0) != 0) throw std::runtime_error("no continuation: " + cont);
+  c.send(message);
+  c.send("\r\n");
+  auto done = c.read_response(t, std::chrono::seconds(60));
+  if (done.back().rfind(t + " OK", 0) != 0) throw std::runtime_error("APPEND failed: " + done.back());
+}
+
+void imap_cases(const Options& opt) {
+  test_support::TempDir dir;
+  auto root = make_root(dir, opt.sealbox);
+  test_support::ServerOptions so;
+  so.binary = opt.sealbox;
+  so.args = {"--root", root.string(), "serve", "--ports-file", "{ports}"};
+  test_support::ServerProcess server(so);
+  auto port = server.imaps_port();
+
+  std::printf("\n%-28s %12s %10s\n", "case (over TLS, loopback)", "messages/s", "MB/s");
+  for (std::size_t size : {std::size_t{4096}, std::size_t{1} << 20}) {
+    std::string message = bench::mail_like(size, 3);
+    const char* label = size == 4096 ? "4 KiB" : "1 MiB";
+    for (int conns : {1, 16}) {
+      auto r = run_case(port, conns, size, opt.seconds,
+                        [&](TlsClient& c, int i, int n) { append_one(c, message, i * 100000 + n); });
+      std::printf("APPEND %-6s %2d conn%s       %12.0f %10.1f\n", label, conns, conns > 1 ? "s" : " ", r.ops_per_s,
+                  r.mb_per_s);
+    }
+    // FETCH the messages of this size just appended (the mailbox holds only this size now).
+    for (int conns : {1, 16}) {
+      auto r = run_case(port, conns, size, opt.seconds, [&](TlsClient& c, int i, int n) {
+        std::string t = "f" + std::to_string(i * 100000 + n);
+        c.send(t + " FETCH " + std::to_string(1 + (n * 7 + i) % 20) + " BODY.PEEK[]\r\n");
+        auto lines = c.read_response(t, std::chrono::seconds(60));
+        if (lines.back().rfind(t + " OK", 0) != 0 || lines[0].size() < size) {
+          throw std::runtime_error("FETCH failed: " + lines.back());
+        }
+      });
+      std::printf("FETCH  %-6s %2d conn%s       %12.0f %10.1f\n", label, conns, conns > 1 ? "s" : " ", r.ops_per_s,
+                  r.mb_per_s);
+    }
+    auto wipe = login(port);  // empty the mailbox before the next size
+    wipe.command("d", "STORE 1:* +FLAGS.SILENT (\\Deleted)", std::chrono::seconds(60));
+    wipe.command("e", "EXPUNGE", std::chrono::seconds(60));
+  }
+  server.stop();
+}
+
+// --- The actor round trip, in-process ---
+struct Ping {
+  using Reply = base::Result<int>;
+  actors::Promise<Reply> reply;
+};
+class Echo final : public actors::Actor<Echo, std::variant<Ping>> {
+ public:
+  using Actor::Actor;
+
+ protected:
+  void handle(std::variant<Ping>& m) override { std::get<Ping>(m).reply(1); }
+};
+
+void actor_round_trip() {
+  actors::ArenaScheduler pool(2);
+  auto echo = std::make_shared<Echo>(pool);
+  asio::io_context io;
+  constexpr int kAsks = 20000;
+  std::vector<double> us;
+  us.reserve(kAsks);
+  asio::co_spawn(
+      asio::make_strand(io),
+      [&]() -> asio::awaitable<void> {
+        for (int i = 0; i < kAsks; ++i) {
+          auto t0 = std::chrono::steady_clock::now();
+          Ping ping;
+          auto r = co_await echo->ask(std::move(ping), asio::use_awaitable);
+          us.push_back(bench::seconds_since(t0) * 1e6);
+          if (!r) break;
+        }
+      },
+      asio::detached);
+  io.run();
+  std::sort(us.begin(), us.end());
+  std::printf("\nactor round trip (strand -> pool -> strand), %zu asks: p50 %.1f us, p99 %.1f us\n", us.size(),
+              us[us.size() / 2], us[us.size() * 99 / 100]);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options opt;
+  opt.sealbox = (std::filesystem::path(argv[0]).parent_path() / ".." / "sealbox").lexically_normal().string();
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], "--sealbox") == 0) opt.sealbox = argv[i + 1];
+    if (std::strcmp(argv[i], "--seconds") == 0) opt.seconds = std::atof(argv[i + 1]);
+  }
+  bench::print_header("imap_bench");
+  try {
+    actor_round_trip();
+    imap_cases(opt);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "imap_bench: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
