@@ -125,14 +125,15 @@ asio::awaitable<void> authenticate(Session& s, std::string_view tag, const synta
   auto first = text.find('\0');
   auto second = first == std::string_view::npos ? first : text.find('\0', first + 1);
   if (second == std::string_view::npos) co_return s.reply(tag_copy, "BAD", "Malformed PLAIN response");
-  auto authzid = text.substr(0, first);
-  auto authcid = text.substr(first + 1, second - first - 1);
+  // Copies first: `decoded` (which holds the password) is wiped below, and views into it would read zeros.
+  std::string authzid(text.substr(0, first));
+  std::string authcid(text.substr(first + 1, second - first - 1));
   auto password = crypto::SecretBytes::copy_of(base::as_bytes(text.substr(second + 1)));
   std::fill(decoded.begin(), decoded.end(), 0);
   if (!authzid.empty() && authzid != authcid) {
     co_return s.reply(tag_copy, "NO", "Cannot act as another user", "AUTHORIZATIONFAILED");
   }
-  co_await authenticate_user(s, tag_copy, std::string(authcid), std::move(password));
+  co_await authenticate_user(s, tag_copy, std::move(authcid), std::move(password));
 }
 
 }  // namespace imap::commands
