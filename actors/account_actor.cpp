@@ -25,7 +25,7 @@ std::vector<std::string> parents_of(const std::string& name) {
 AccountActor::AccountActor(Scheduler& scheduler, std::unique_ptr<store::Account> account, std::string_view password)
     : Actor(scheduler),
       scheduler_(scheduler),
-      account_(std::move(account)),
+      account_(std::shared_ptr<store::Account>(std::move(account))),
       user_(account_->user()),
       keys_(account_->keys()),
       paths_(account_->paths()),
@@ -72,6 +72,7 @@ void AccountActor::on(DeleteMailbox& m) {
   auto it = mailboxes_.find(info->id);
   if (auto live = it != mailboxes_.end() ? it->second.lock() : nullptr) {
     live->tell(Destroy{});
+    std::erase(recent_, live);
     mailboxes_.erase(it);
   } else if (auto store = store::MailboxStore::open(paths_, *keys_, info->id, false)) {
     for (const auto& meta : (*store)->messages()) std::filesystem::remove(paths_.blob(meta.blob_id));
@@ -115,11 +116,16 @@ void AccountActor::on(Subscribe& m) {
 
 base::Result<std::shared_ptr<MailboxActor>> AccountActor::mailbox_actor(const std::string& id) {
   auto& weak = mailboxes_[id];
-  if (auto live = weak.lock(); live && !live->poisoned()) return live;
-  SB_TRY(auto store, account_->open_mailbox(id));
-  auto actor = std::make_shared<MailboxActor>(scheduler_, shared_from_this(), paths_, keys_, std::move(store));
-  weak = actor;
-  return actor;
+  auto live = weak.lock();
+  if (!live || live->poisoned()) {
+    SB_TRY(auto store, account_->open_mailbox(id));
+    live = std::make_shared<MailboxActor>(scheduler_, account_, paths_, keys_, std::move(store));
+    weak = live;
+  }
+  std::erase(recent_, live);
+  recent_.push_front(live);
+  if (recent_.size() > kRecentMailboxes) recent_.pop_back();
+  return live;
 }
 
 void AccountActor::on(OpenMailbox& m) {

@@ -7,6 +7,7 @@
 // empty INBOX (RFC 3501 §6.3.5). Deleting a mailbox deletes its messages; its children stay.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -104,13 +105,19 @@ class AccountActor final : public Actor<AccountActor, AccountMessage> {
   void finish_import_if_done();
 
   Scheduler& scheduler_;
-  std::unique_ptr<store::Account> account_;
+  // Shared with the mailbox actors, which keep it (its lock and keys) alive while they may still write.
+  std::shared_ptr<store::Account> account_;
   std::string user_;
   std::shared_ptr<const store::Keyring> keys_;
   store::UserPaths paths_;
   crypto::Key password_key_;
   crypto::Hash password_hash_{};
   std::map<std::string, std::weak_ptr<MailboxActor>> mailboxes_;  // by id
+  // The most recently used mailbox actors stay alive while the account is open, so a client that APPENDs to or
+  // COPYs into a mailbox it has not selected does not reload that mailbox's journal every time. No cycle: mailbox
+  // actors hold the store::Account, not this actor.
+  std::deque<std::shared_ptr<MailboxActor>> recent_;
+  static constexpr std::size_t kRecentMailboxes = 16;
 
   struct Import {
     std::size_t outstanding = 0;

@@ -24,7 +24,7 @@ namespace actors {
 
 class MailboxActor final : public Actor<MailboxActor, MailboxMessage> {
  public:
-  // `keep_alive` is held for the actor's lifetime (the account actor, whose lock must outlive every write).
+  // `keep_alive` is held for the actor's lifetime (the store::Account, whose lock must outlive every write).
   MailboxActor(Scheduler& scheduler, std::shared_ptr<void> keep_alive, store::UserPaths paths,
                std::shared_ptr<const store::Keyring> keys, std::unique_ptr<store::MailboxStore> store);
   ~MailboxActor() override;
