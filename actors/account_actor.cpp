@@ -22,10 +22,10 @@ std::vector<std::string> parents_of(const std::string& name) {
 
 }  // namespace
 
-AccountActor::AccountActor(Scheduler& scheduler, std::unique_ptr<store::Account> account, std::string_view password)
+AccountActor::AccountActor(Scheduler& scheduler, std::shared_ptr<store::Account> account, std::string_view password)
     : Actor(scheduler),
       scheduler_(scheduler),
-      account_(std::shared_ptr<store::Account>(std::move(account))),
+      account_(std::move(account)),
       user_(account_->user()),
       keys_(account_->keys()),
       paths_(account_->paths()),

@@ -78,7 +78,7 @@ using AccountMessage = std::variant<ListMailboxes, CreateMailbox, DeleteMailbox,
 
 class AccountActor final : public Actor<AccountActor, AccountMessage> {
  public:
-  AccountActor(Scheduler& scheduler, std::unique_ptr<store::Account> account, std::string_view password);
+  AccountActor(Scheduler& scheduler, std::shared_ptr<store::Account> account, std::string_view password);
   ~AccountActor() override;
 
   const std::string& user() const { return user_; }

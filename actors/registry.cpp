@@ -1,5 +1,7 @@
 #include "actors/registry.h"
 
+#include <spdlog/spdlog.h>
+
 namespace actors {
 namespace {
 std::string_view view(const crypto::SecretBytes& s) { return {reinterpret_cast<const char*>(s.data()), s.size()}; }
@@ -12,10 +14,10 @@ void Registry::login(std::string user, crypto::SecretBytes password, UniqueFunct
   Slot& slot = slots_[user];
   if (auto live = slot.actor.lock()) {
     lock.unlock();
-    if (live->check_password(view(password))) return done(std::move(live));
-    return done(base::fail(base::Errc::auth_failed, "wrong password"));
+    if (!live->check_password(view(password))) return done(base::fail(base::Errc::auth_failed, "wrong password"));
+    return import_then_finish(std::move(live), std::move(done));
   }
-  if (slot.opening) {
+  if (slot.opening || slot.open_accounts > 0) {  // an open is running, or the last generation is still closing
     slot.waiters.push_back({std::move(password), std::move(done)});
     return;
   }
@@ -27,16 +29,41 @@ void Registry::login(std::string user, crypto::SecretBytes password, UniqueFunct
 void Registry::start_open(const std::string& user, Waiter first) {
   // Argon2id and the journal reads run on the pool, never on the caller's (I/O) thread.
   scheduler_.schedule([this, user, first = std::move(first)]() mutable {
-    auto account = store::Account::open(root_, user, view(first.password));
-    if (!account) return opened(user, std::move(first), std::move(account).error());
-    auto actor = std::make_shared<AccountActor>(scheduler_, std::move(*account), view(first.password));
-    // Pending deliveries are imported before the login completes, so the client sees them at once.
-    actor->tell(ImportSpool{Promise<ImportSpool::Reply>(
-        [this, user, actor, first = std::move(first)](ImportSpool::Reply imported) mutable {
-          if (!imported) spdlog::error("account {}: import failed: {}", user, imported.error().message());
-          opened(user, std::move(first), std::move(actor));
-        })});
+    auto opened_account = store::Account::open(root_, user, view(first.password));
+    if (!opened_account) return opened(user, std::move(first), std::move(opened_account).error());
+    {
+      std::lock_guard lock(mutex_);
+      ++slots_[user].open_accounts;
+    }
+    std::shared_ptr<store::Account> account(opened_account->release(), [this, user](store::Account* a) {
+      delete a;  // releases the account lock and wipes the keys
+      account_closed(user);
+    });
+    auto actor = std::make_shared<AccountActor>(scheduler_, std::move(account), view(first.password));
+    opened(user, std::move(first), std::move(actor));
   });
+}
+
+void Registry::account_closed(const std::string& user) {
+  std::unique_lock lock(mutex_);
+  Slot& slot = slots_[user];
+  --slot.open_accounts;
+  if (slot.open_accounts > 0 || slot.opening || slot.waiters.empty()) return;
+  slot.opening = true;
+  Waiter next = std::move(slot.waiters.front());
+  slot.waiters.erase(slot.waiters.begin());
+  lock.unlock();
+  start_open(user, std::move(next));
+}
+
+void Registry::import_then_finish(std::shared_ptr<AccountActor> actor, UniqueFunction<void(LoginReply)> done) {
+  auto user = actor->user();
+  actor->tell(ImportSpool{Promise<ImportSpool::Reply>(
+      [user, actor, done = std::move(done)](ImportSpool::Reply imported) mutable {
+        // A failed import leaves the mail in the spool for the next login; the login itself goes on.
+        if (!imported) spdlog::error("account {}: import failed: {}", user, imported.error().message());
+        done(std::move(actor));
+      })});
 }
 
 void Registry::opened(const std::string& user, Waiter first, LoginReply result) {
@@ -57,12 +84,16 @@ void Registry::opened(const std::string& user, Waiter first, LoginReply result) 
   lock.unlock();
   std::shared_ptr<AccountActor> actor = result ? *result : nullptr;
   base::Error failure = result ? base::Error{base::Errc::internal, {}} : result.error();
-  first.done(std::move(result));
+  if (actor) {
+    import_then_finish(actor, std::move(first.done));
+  } else {
+    first.done(std::move(result));
+  }
   for (auto& w : waiters) {
     if (!actor) {
       w.done(failure);
     } else if (actor->check_password(view(w.password))) {
-      w.done(actor);
+      import_then_finish(actor, std::move(w.done));
     } else {
       w.done(base::fail(base::Errc::auth_failed, "wrong password"));
     }

@@ -1,9 +1,14 @@
 // Registry: the process-wide map from user name to live AccountActor, and the login procedure.
 //
-// A login of an account with no live actor runs Argon2id (store::Account::open) on the work pool, creates the
-// AccountActor and imports pending deliveries before completing. Concurrent logins of the same user while it is
-// being unlocked wait for that attempt instead of running Argon2id in parallel (the account lock allows one
-// opener). Further logins while the actor lives use its fast password check.
+// A login of an account with no live actor runs Argon2id (store::Account::open) on the work pool and creates the
+// AccountActor. Concurrent logins of the same user while it is being unlocked wait for that attempt instead of
+// running Argon2id in parallel (the account lock allows one opener). Further logins while the actor lives use its
+// fast password check. Every login imports pending deliveries before it completes.
+//
+// Closing and reopening: when the last session lets go, the account actor goes, but its mailbox actors may still
+// be finishing a batch, holding the store::Account (and its lock). A login in that window waits until that
+// generation is gone (the Account's deleter tells the registry) instead of failing on its own lock — and never
+// opens a second writer of the same journals.
 // The registry holds actors only through weak_ptr: an account is closed (its keys wiped, its lock released) when
 // the last session lets go of it. A leaf utility with one mutex; thread-safe.
 #pragma once
@@ -54,11 +59,15 @@ class Registry {
   };
   struct Slot {
     std::weak_ptr<AccountActor> actor;
-    bool opening = false;
+    bool opening = false;      // an Account::open is running for this user
+    int open_accounts = 0;     // store::Account objects of this user still alive (0 or 1)
     std::vector<Waiter> waiters;
   };
   void start_open(const std::string& user, Waiter first);
   void opened(const std::string& user, Waiter first, LoginReply result);
+  void account_closed(const std::string& user);
+  // Imports pending deliveries, then completes the login with the actor.
+  void import_then_finish(std::shared_ptr<AccountActor> actor, UniqueFunction<void(LoginReply)> done);
 
   store::Root root_;
   Scheduler& scheduler_;

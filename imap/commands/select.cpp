@@ -62,7 +62,10 @@ asio::awaitable<void> close(Session& s, std::string_view tag) {
   if (!s.view->read_only()) {
     auto request3 = actors::Expunge{s.id, std::nullopt, {}};
     auto expunged = co_await s.mailbox->ask(std::move(request3), use_awaitable);
-    if (!expunged) co_return s.reply_error(tag, expunged.error());
+    // A mailbox another session deleted has nothing left to expunge: CLOSE still closes it.
+    if (!expunged && expunged.error().code != base::Errc::no_such_mailbox) {
+      co_return s.reply_error(tag, expunged.error());
+    }
   }
   s.leave_mailbox();
   s.reply(tag, "OK", "CLOSE completed");

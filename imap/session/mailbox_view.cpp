@@ -64,32 +64,38 @@ ViewUpdate MailboxView::apply_all() {
   }
   ViewUpdate out;
   std::set<std::uint32_t> flagged_uids;
-  bool added = false;
+  // The client knows sequence numbers 1..known. A message added and expunged within this one apply was never
+  // announced, so its expunge is not told either (an EXPUNGE for a number the client never saw is an error).
+  std::uint32_t known = exists();
   for (auto& c : changes) {
     for (auto uid : c.expunged) {
-      if (auto seq = seq_of(uid)) {
-        messages_.erase(messages_.begin() + (seq - 1));
+      auto seq = seq_of(uid);
+      if (seq == 0) continue;
+      messages_.erase(messages_.begin() + (seq - 1));
+      flagged_uids.erase(uid);
+      if (seq <= known) {
         out.expunged_seqs.push_back(seq);
         out.expunged_uids.push_back(uid);
-        flagged_uids.erase(uid);
+        --known;
       }
     }
     for (auto& m : c.added) {
       if (!messages_.empty() && m.uid <= messages_.back().uid) continue;  // already in the snapshot
       note_keywords(m.flags);
       messages_.push_back(std::move(m));
-      added = true;
     }
     for (auto& f : c.flags) {
       bool own = c.origin == self_;
       set_flags(f.uid, f.modseq, std::move(f.flags));
-      if (!own && seq_of(f.uid)) flagged_uids.insert(f.uid);
+      if (!own && seq_of(f.uid) != 0) flagged_uids.insert(f.uid);
     }
     uidnext_ = std::max(uidnext_, c.uidnext);
     highest_modseq_ = std::max(highest_modseq_, c.highest_modseq);
   }
-  if (added) out.exists = exists();  // expunges alone are told by EXPUNGE responses
-  for (auto uid : flagged_uids) out.flag_seqs.push_back(seq_of(uid));
+  if (exists() != known) out.exists = exists();  // announces the new messages (their flags come with a FETCH)
+  for (auto uid : flagged_uids) {
+    if (auto seq = seq_of(uid); seq != 0 && seq <= known) out.flag_seqs.push_back(seq);
+  }
   return out;
 }
 
