@@ -11,6 +11,7 @@
 
 #include "actors/runtime/actor.h"
 #include "imap/commands/commands.h"
+#include "imap/commands/flags.h"
 
 namespace imap::commands {
 namespace {
@@ -153,9 +154,14 @@ asio::awaitable<void> append(Session& s, std::string_view tag, const syntax::App
   for (std::size_t i = 0; i < messages.size(); ++i) {
     const auto& m = cmd.messages[i];
     messages[i].internal_date = m.internal_date ? m.internal_date->unix_time() : now_seconds();
-    for (auto f : m.flags) {
-      if (f != "\\Recent") messages[i].flags.emplace_back(f);
+    auto flags = settable_flags(m.flags);
+    if (!flags) {
+      s.server.pool().schedule([paths = s.account->paths(), messages] {
+        for (const auto& staged : messages) std::filesystem::remove(paths.blob(staged.blob_id));
+      });
+      co_return s.reply(tag, "BAD", "Unknown system flag");
     }
+    messages[i].flags = std::move(*flags);
   }
   std::vector<std::string> ids;
   for (const auto& m : messages) ids.push_back(m.blob_id);

@@ -2,6 +2,7 @@
 #include <asio/use_awaitable.hpp>
 
 #include "imap/commands/commands.h"
+#include "imap/commands/flags.h"
 
 namespace imap::commands {
 namespace {
@@ -29,17 +30,14 @@ asio::awaitable<void> store(Session& s, std::string_view tag, const syntax::Stor
   if (s.view->read_only()) co_return s.reply(tag, "NO", "Mailbox is read-only", "READ-ONLY");
   std::vector<std::uint32_t> seqs;
   if (!s.view->resolve(cmd.set, cmd.uid, seqs)) co_return s.reply(tag, "BAD", "Invalid message sequence number");
-  std::vector<std::string> flags;
-  for (auto f : cmd.flags) {
-    if (f == "\\Recent") continue;  // set by the server only (RFC 3501 §2.3.2)
-    flags.emplace_back(f);
-  }
+  auto flags = settable_flags(cmd.flags);
+  if (!flags) co_return s.reply(tag, "BAD", "Unknown system flag");
   std::vector<std::uint32_t> uids;
   for (auto seq : seqs) uids.push_back(s.view->at(seq).uid);
   auto op = cmd.mode == syntax::Store::Mode::add      ? actors::FlagOp::add
             : cmd.mode == syntax::Store::Mode::remove ? actors::FlagOp::remove
                                                       : actors::FlagOp::replace;
-  auto request = actors::StoreFlags{s.id, uids, op, flags, std::nullopt, {}};
+  auto request = actors::StoreFlags{s.id, uids, op, std::move(*flags), std::nullopt, {}};
   auto stored = co_await s.mailbox->ask(std::move(request), use_awaitable);
   if (!stored) co_return s.reply_error(tag, stored.error());
   for (auto& u : stored->updated) s.view->set_flags(u.uid, u.modseq, u.flags);
