@@ -37,6 +37,12 @@ constexpr std::chrono::seconds kAbortWait{5};  // then aborted sessions have thi
 
 int serve(const config::Config& cfg, const std::string& ports_file, const Ready& ready) {
   spdlog::set_level(spdlog::level::from_str(cfg.log.level));
+  // A security setting that is silently ignored is worse than none: refuse what is not implemented yet.
+  if (!cfg.security.system_user.empty() || !cfg.security.chroot.empty()) {
+    return report(kExitConfig, "security.system_user and security.chroot are not implemented yet: remove them from "
+                               "sealbox.toml and run sealbox under the account that should own the data");
+  }
+  if (!cfg.lmtp.listen.empty()) spdlog::warn("LMTP is not served yet: [lmtp] listen is ignored");
   auto tls = net::TlsContext::load(cfg.tls.certificate_chain, cfg.tls.private_key);
   if (!tls) return report(kExitConfig, tls.error().detail);
 
