@@ -2,6 +2,7 @@
 uid-set parsing, and test message generation."""
 
 import base64
+import sys
 import random
 import re
 from datetime import datetime
@@ -275,3 +276,20 @@ def header_fields(message, names):
 
 def new_rng(seed):
     return random.Random(seed)
+
+
+def finish(name, deferred):
+    """Raises one Failure listing every deferred problem, or logs that all checks passed."""
+    if deferred:
+        raise Failure("\n  ".join(["%d problem(s) found:" % len(deferred)] + deferred))
+    print("%s: all checks passed" % name, flush=True)
+
+
+def run(main):
+    """The script entry point: exit 1 with the failure's text, 0 when main() returns."""
+    try:
+        main()
+    except Failure as e:
+        print("FAILED: %s" % e, flush=True)
+        sys.exit(1)
+

@@ -27,7 +27,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import imaplib  # noqa: E402
 
-from imap_util import (Failure, check, expect_ok, header_fields, internaldate_epoch, make_message,  # noqa: E402
+from imap_util import (Failure, check, finish, run, expect_ok, header_fields, internaldate_epoch, make_message,  # noqa: E402
                        mutf7_encode, new_rng, parse_fetch, parse_uid_set, quote, response_code, split_header,
                        uid_set)
 from sealbox_fixture import SealboxServer, find_binary, log  # noqa: E402
@@ -421,14 +421,8 @@ def main():
         deferred = []
         connection_two(srv, state, deferred)
     log("interop_imaplib: done in %.1f s" % (time.monotonic() - t0))
-    if deferred:
-        raise Failure("\n  ".join(["%d problem(s) found:" % len(deferred)] + deferred))
-    log("interop_imaplib: all checks passed")
+    finish("interop_imaplib", deferred)
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Failure as e:
-        print("FAILED: %s" % e, flush=True)
-        sys.exit(1)
+    run(main)

@@ -29,7 +29,7 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from imap_util import (Failure, check, expect_ok, make_message, new_rng, parse_fetch, quote,  # noqa: E402
+from imap_util import (Failure, check, finish, run, expect_ok, make_message, new_rng, parse_fetch, quote,  # noqa: E402
                        uid_set)
 from sealbox_fixture import SealboxServer, find_binary, log  # noqa: E402
 
@@ -491,14 +491,8 @@ def main():
             check(not s["refusals"], "%s: the server refused %r" % (label, s["refusals"]))
     log("interop_mbsync: synchronization checks passed in %.1f s (mbsync runs: %.2f s, %.2f s, %.2f s)"
         % (time.monotonic() - t_start, t1, t2, t3))
-    if deferred:
-        raise Failure("\n  ".join(["%d problem(s) found:" % len(deferred)] + deferred))
-    log("interop_mbsync: all checks passed")
+    finish("interop_mbsync", deferred)
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Failure as e:
-        print("FAILED: %s" % e, flush=True)
-        sys.exit(1)
+    run(main)
