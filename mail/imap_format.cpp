@@ -1,6 +1,8 @@
 // ENVELOPE, BODY and BODYSTRUCTURE formatting.
 #include "mail/imap_format.h"
 
+#include <algorithm>
+
 namespace mail {
 
 namespace {
@@ -25,8 +27,12 @@ void append_address_list(std::string& out, const std::vector<Address>& list) {
   out += ')';
 }
 
-void append_params(std::string& out, const std::vector<Param>& params) {
-  if (params.empty()) {
+// body-fld-param. A text/* part without a charset parameter gets ("charset" "us-ascii") appended, the value
+// RFC 2046 §4.1.2 says must be assumed (Dovecot's imap-bodystructure.c does the same).
+void append_params(std::string& out, const std::vector<Param>& params, bool default_charset = false) {
+  const bool add_charset =
+      default_charset && std::none_of(params.begin(), params.end(), [](const Param& p) { return p.name == "charset"; });
+  if (params.empty() && !add_charset) {
     out += "NIL";
     return;
   }
@@ -37,6 +43,7 @@ void append_params(std::string& out, const std::vector<Param>& params) {
     out += ' ';
     out += imap_string(params[i].value);
   }
+  if (add_charset) out += params.empty() ? "\"charset\" \"us-ascii\"" : " \"charset\" \"us-ascii\"";
   out += ')';
 }
 
@@ -87,7 +94,7 @@ void append_body(std::string& out, const Part& part, bool ext) {
   out += ' ';
   out += imap_string(part.subtype);
   out += ' ';
-  append_params(out, part.params);
+  append_params(out, part.params, part.type == "text");
   out += ' ';
   out += imap_nstring(part.id);
   out += ' ';
@@ -121,18 +128,22 @@ void append_body(std::string& out, const Part& part, bool ext) {
 
 std::string imap_string(std::string_view s) {
   bool literal = false;
+  std::size_t nuls = 0;
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
-    if (u == 0 || u == '\r' || u == '\n' || u >= 0x80) literal = true;
+    if (u == '\r' || u == '\n' || u >= 0x80) literal = true;
+    if (u == 0) ++nuls;
   }
   std::string out;
   if (literal) {
-    out = "{" + std::to_string(s.size()) + "}\r\n";
-    out += s;
+    out = "{" + std::to_string(s.size() - nuls) + "}\r\n";
+    for (char c : s)
+      if (c != '\0') out += c;
     return out;
   }
   out += '"';
   for (char c : s) {
+    if (c == '\0') continue;
     if (c == '\\' || c == '"') out += '\\';
     out += c;
   }

@@ -2,6 +2,8 @@
 #include "mail/mime.h"
 
 #include <algorithm>
+#include <array>
+#include <iterator>
 
 namespace mail {
 
@@ -99,8 +101,20 @@ class Lexer {
     }
     return t;
   }
+  // Moves to the next `c` that is outside comments and quoted strings (RFC 2045 §5.1: comments are ignored, so a
+  // ';' inside "(a; b=c)" must not start a parameter).
   void skip_to(char c) {
-    while (i_ < s_.size() && s_[i_] != c) ++i_;
+    while (i_ < s_.size() && s_[i_] != c) {
+      if (s_[i_] == '(') {
+        skip_cfws();
+      } else if (s_[i_] == '"') {
+        for (++i_; i_ < s_.size() && s_[i_] != '"'; ++i_)
+          if (s_[i_] == '\\' && i_ + 1 < s_.size()) ++i_;
+        if (i_ < s_.size()) ++i_;
+      } else {
+        ++i_;
+      }
+    }
   }
 
  private:
@@ -287,7 +301,7 @@ void merge_continuations(std::vector<Param>& params) {
           static constexpr char kHex[] = "0123456789ABCDEF";
           for (char c : params[j].value) {
             const auto u = static_cast<unsigned char>(c);
-            if (u <= 32 || u >= 127 || c == '%' || c == '\'' || c == '*') {
+            if (!is_token_char(c) || c == '%' || c == '\'' || c == '*') {  // not an RFC 2231 attribute-char
               value += '%';
               value += kHex[u >> 4];
               value += kHex[u & 15];
@@ -308,6 +322,20 @@ void merge_continuations(std::vector<Param>& params) {
   params = std::move(out);
 }
 
+// The fields ENVELOPE and the MIME structure read. Past kMaxHeaderFields the first of each is still kept, so a
+// flood of trace fields cannot hide a later Subject or Content-Type (find_field returns the first one anyway).
+constexpr std::string_view kKeyFields[] = {
+    "Date", "Subject", "From", "Sender", "Reply-To", "To", "Cc", "Bcc", "In-Reply-To", "Message-ID",
+    "Content-Type", "Content-Transfer-Encoding", "Content-ID", "Content-Description", "Content-MD5",
+    "Content-Disposition", "Content-Language", "Content-Location"};
+
+// The index of `name` in kKeyFields, or std::size(kKeyFields).
+std::size_t key_field_index(std::string_view name) {
+  for (std::size_t i = 0; i < std::size(kKeyFields); ++i)
+    if (iequals(name, kKeyFields[i])) return i;
+  return std::size(kKeyFields);
+}
+
 }  // namespace
 
 std::string to_lower(std::string_view s) {
@@ -318,6 +346,7 @@ std::string to_lower(std::string_view s) {
 
 std::vector<HeaderField> parse_header(std::string_view header) {
   std::vector<HeaderField> fields;
+  std::array<bool, std::size(kKeyFields)> seen{};  // which key fields are already in `fields`
   std::size_t pos = 0;
   bool skipping = false;  // the current line had no colon: its continuations are skipped too
   while (pos < header.size()) {
@@ -330,13 +359,20 @@ std::vector<HeaderField> parse_header(std::string_view header) {
       continue;
     }
     const std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos || trim(line.substr(0, colon)).empty() ||
-        fields.size() >= kMaxHeaderFields) {
+    const std::string_view name = colon == std::string_view::npos ? std::string_view() : trim(line.substr(0, colon));
+    if (name.empty()) {
       skipping = true;
       continue;
     }
+    const std::size_t key = key_field_index(name);
+    const bool first_key = key < seen.size() && !seen[key];
+    if (fields.size() >= kMaxHeaderFields && !first_key) {
+      skipping = true;
+      continue;
+    }
+    if (first_key) seen[key] = true;
     skipping = false;
-    fields.push_back({std::string(trim(line.substr(0, colon))), std::string(line.substr(colon + 1))});
+    fields.push_back({std::string(name), std::string(line.substr(colon + 1))});
   }
   for (HeaderField& f : fields) f.value = std::string(trim(f.value));
   return fields;

@@ -18,7 +18,7 @@ namespace mail {
 
 inline constexpr int kMaxDepth = 32;
 inline constexpr std::size_t kMaxParts = 10000;
-inline constexpr std::size_t kMaxHeaderFields = 1000;
+inline constexpr std::size_t kMaxHeaderFields = 1000;  // past it, only the first Date, Subject, From, ..., Content-*
 inline constexpr std::size_t kMaxParams = 100;  // per structured field; later ones are ignored
 
 struct Range {
@@ -61,7 +61,8 @@ struct Part {
   bool is_message() const { return type == "message" && subtype == "rfc822" && children.size() == 1; }
 };
 
-// Splits a header block into unfolded fields (at most kMaxHeaderFields).
+// Splits a header block into unfolded fields: at most kMaxHeaderFields, plus the first occurrence of each field
+// that ENVELOPE or the MIME structure reads if it comes later.
 std::vector<HeaderField> parse_header(std::string_view header);
 
 // The first field named `name` (case-insensitive), or nullopt.

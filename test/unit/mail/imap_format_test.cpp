@@ -25,6 +25,9 @@ BOOST_AUTO_TEST_CASE(strings_are_quoted_or_literal) {
   BOOST_TEST(mail::imap_string("a\r\nb") == "{4}\r\na\r\nb");
   BOOST_TEST(mail::imap_string("caf\xc3\xa9") == "{5}\r\ncaf\xc3\xa9");
   BOOST_TEST(mail::imap_nstring(std::nullopt) == "NIL");
+  // NUL cannot be sent in a quoted string or a literal (CHAR8 = %x01-ff): it is dropped.
+  BOOST_TEST(mail::imap_string(std::string("a\0b", 3)) == "\"ab\"");
+  BOOST_TEST(mail::imap_string(std::string("\0caf\xc3\xa9", 6)) == "{5}\r\ncaf\xc3\xa9");
 }
 
 BOOST_AUTO_TEST_CASE(simple_text_message) {
@@ -60,10 +63,10 @@ BOOST_AUTO_TEST_CASE(nested_multipart_and_message_rfc822) {
   const std::string env =
       "(NIL \"Inner\" ((NIL NIL \"c\" \"d\")) ((NIL NIL \"c\" \"d\")) ((NIL NIL \"c\" \"d\")) NIL NIL NIL NIL NIL)";
   BOOST_TEST(body(msg, false) ==
-             "((" + kPlainBody + "5 1)(\"text\" \"html\" NIL NIL NIL \"7BIT\" 8 1) \"alternative\")"
+             "((" + kPlainBody + "5 1)(\"text\" \"html\" (\"charset\" \"us-ascii\") NIL NIL \"7BIT\" 8 1) \"alternative\")"
              "(\"message\" \"rfc822\" NIL NIL NIL \"7BIT\" 33 " + env + " " + kPlainBody + "4 1) 4) \"mixed\")");
   BOOST_TEST(body(msg, true) ==
-             "((" + kPlainBody + "5 1 NIL NIL NIL NIL)(\"text\" \"html\" NIL NIL NIL \"7BIT\" 8 1 NIL NIL NIL NIL) "
+             "((" + kPlainBody + "5 1 NIL NIL NIL NIL)(\"text\" \"html\" (\"charset\" \"us-ascii\") NIL NIL \"7BIT\" 8 1 NIL NIL NIL NIL) "
              "\"alternative\" (\"boundary\" \"b\") NIL NIL NIL)"
              "(\"message\" \"rfc822\" NIL NIL NIL \"7BIT\" 33 " + env + " " + kPlainBody +
              "4 1 NIL NIL NIL NIL) 4 NIL (\"attachment\" (\"filename\" \"fwd.eml\")) NIL NIL) "

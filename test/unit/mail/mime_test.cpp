@@ -49,6 +49,17 @@ BOOST_AUTO_TEST_CASE(header_fields_are_unfolded_and_colonless_lines_skipped) {
   BOOST_TEST(!mail::find_field(fields, "To"));
 }
 
+BOOST_AUTO_TEST_CASE(fields_past_the_cap_keep_only_the_first_key_fields) {
+  std::string header;
+  for (std::size_t i = 0; i < mail::kMaxHeaderFields + 10; ++i) header += "Received: x\r\n";
+  header += "X-Late: dropped\r\nSubject: first\r\n more\r\n";
+  for (int i = 0; i < 5000; ++i) header += "Subject: again\r\n";
+  const auto fields = mail::parse_header(header);
+  BOOST_REQUIRE_EQUAL(fields.size(), mail::kMaxHeaderFields + 1);
+  BOOST_TEST(fields.back().value == "first more");
+  BOOST_TEST(!mail::find_field(fields, "X-Late"));
+}
+
 BOOST_AUTO_TEST_CASE(content_fields_with_quoted_params_and_comments) {
   const std::string msg =
       "Content-Type: Text/HTML (a comment); charset=\"UTF-8\"; name=\"a \\\"b\\\".html\"\r\n"
