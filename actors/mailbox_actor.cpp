@@ -36,7 +36,7 @@ base::Error broken() { return base::fail(base::Errc::io, "mailbox storage failed
 }  // namespace
 
 MessageSummary MessageSummary::of(const store::MessageMeta& m) {
-  return {m.uid, m.modseq, m.flags, m.size, m.internal_date, m.save_date, m.blob_id, m.wrapped_dek};
+  return {m.uid, m.modseq, m.flags, m.size, m.internal_date, m.save_date, m.blob_id, m.wrapped_dek, m.structure};
 }
 
 MailboxActor::MailboxActor(Scheduler& scheduler, std::shared_ptr<void> keep_alive, store::UserPaths paths,
@@ -219,7 +219,7 @@ void MailboxActor::on(CopyOut& m) {
     syncer.add(target.parent_path());
     auto dek = keys_->unwrap_dek(meta->wrapped_dek, meta->blob_id);
     if (!dek) return m.reply(std::move(dek).error());
-    out.push_back({id, keys_->wrap_dek(*dek, id), meta->size, meta->internal_date, meta->flags});
+    out.push_back({id, keys_->wrap_dek(*dek, id), meta->size, meta->internal_date, meta->flags, meta->structure});
   }
   if (auto synced = syncer.sync(); !synced) return m.reply(std::move(synced).error());
   m.reply(std::move(out));

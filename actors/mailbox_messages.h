@@ -28,6 +28,7 @@ struct MessageSummary {
   std::int64_t save_date = 0;
   std::string blob_id;
   base::Bytes wrapped_dek;
+  std::shared_ptr<const store::MessageStructure> structure;  // shared with the actor's index; may be null
 
   static MessageSummary of(const store::MessageMeta& m);
 };

@@ -292,10 +292,10 @@ base::Result<std::vector<Account::Prepared>> Account::prepare_import(std::size_t
       errors.push_back(name + ": " + info.error().message());
       continue;
     }
-    // Authenticate the whole body before it becomes part of a mailbox.
-    auto size = read_message_file(path, info->dek, [](base::ByteSpan) { return base::ok(); });
-    if (!size) {
-      errors.push_back(name + ": " + size.error().message());
+    // Authenticate the whole body before it becomes part of a mailbox, and describe it for FETCH.
+    auto body = store::read_message(path, info->dek);
+    if (!body) {
+      errors.push_back(name + ": " + body.error().message());
       continue;
     }
     Prepared p;
@@ -313,8 +313,9 @@ base::Result<std::vector<Account::Prepared>> Account::prepare_import(std::size_t
     }
     p.message.blob_id = id;
     p.message.wrapped_dek = keys_->wrap_dek(info->dek, id);
-    p.message.size = *size;
+    p.message.size = body->size();
     p.message.internal_date = info->received;
+    p.message.structure = describe_message(base::as_chars(*body));
     out.push_back(std::move(p));
   }
   if (renamed) SB_CHECK(fsync_dir(paths_.spool()));

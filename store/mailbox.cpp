@@ -30,6 +30,11 @@ void put_message(base::ByteWriter& w, const MessageMeta& m) {
   w.u64(static_cast<std::uint64_t>(m.internal_date));
   w.u64(static_cast<std::uint64_t>(m.save_date));
   put_flags(w, m.flags);
+  static const MessageStructure kUnknown;
+  const auto& s = m.structure ? *m.structure : kUnknown;
+  w.str(s.envelope);
+  w.str(s.body);
+  w.str(s.bodystructure);
 }
 
 MessageMeta get_message(base::ByteReader& r) {
@@ -43,6 +48,10 @@ MessageMeta get_message(base::ByteReader& r) {
   m.internal_date = static_cast<std::int64_t>(r.u64());
   m.save_date = static_cast<std::int64_t>(r.u64());
   m.flags = get_flags(r);
+  MessageStructure s{r.str(), r.str(), r.str()};
+  if (!s.envelope.empty() || !s.body.empty() || !s.bodystructure.empty()) {
+    m.structure = std::make_shared<const MessageStructure>(std::move(s));
+  }
   return m;
 }
 
@@ -200,6 +209,7 @@ base::Result<std::vector<std::uint32_t>> MailboxStore::add(std::span<NewMessage>
     m.internal_date = n.internal_date;
     m.save_date = now;
     m.flags = n.flags;
+    m.structure = n.structure;
     std::sort(m.flags.begin(), m.flags.end());
     m.flags.erase(std::unique(m.flags.begin(), m.flags.end()), m.flags.end());
     base::Bytes rec;

@@ -10,7 +10,8 @@
 //   2 flags    varint n | n x (u32 uid | u64 modseq | flags)
 //   3 expunged u64 modseq | varint n | n x u32 uid
 //   message  = u32 uid | u64 modseq | str blob id | blob wrapped DEK | u64 size | i64 internal date | i64 save date
-//              | flags;  flags = varint n | n x str
+//              | flags | str envelope | str body | str bodystructure  (store/message_structure.h; all three
+//              empty when the structure is unknown);  flags = varint n | n x str
 // Snapshot: u32 uidvalidity | u32 uidnext | u64 highestmodseq | varint n | n x message
 //
 // Not thread-safe: exactly one owner (the mailbox's actor, or a CLI command) reads and writes it.
@@ -28,6 +29,7 @@
 #include "store/journal.h"
 #include "store/keyring.h"
 #include "store/layout.h"
+#include "store/message_structure.h"
 
 namespace store {
 
@@ -40,6 +42,7 @@ struct MessageMeta {
   std::int64_t internal_date = 0;  // unix seconds
   std::int64_t save_date = 0;
   std::vector<std::string> flags;  // system flags ("\\Seen") and keywords, sorted, unique
+  std::shared_ptr<const MessageStructure> structure;  // null only for records written without one
 };
 
 // A message to add: everything but the UID and modseq, which the store assigns.
@@ -49,6 +52,7 @@ struct NewMessage {
   std::uint64_t size = 0;
   std::int64_t internal_date = 0;
   std::vector<std::string> flags;
+  std::shared_ptr<const MessageStructure> structure;
 };
 
 class MailboxStore {

@@ -2,8 +2,9 @@
 //
 // Bodies never pass through the command buffer: for each announced literal the reader hands us the bytes in
 // pieces, which go to a staged, encrypted blob file (store::MessageWriter) on the work pool in 256 KiB batches.
-// Only when the whole command has arrived are the staged blobs indexed, in one AddMessages request, so a
-// multi-message APPEND is all or nothing. A client that disconnects or sends a bad command leaves no files behind.
+// The whole body is also kept in memory until its blob is committed, to compute its MIME structure
+// (store::describe_message) once, on the pool. Only when the whole command has arrived are the staged blobs
+// indexed, in one AddMessages request, so a multi-message APPEND is all or nothing. A client that disconnects or sends a bad command leaves no files behind.
 #include <asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
@@ -26,7 +27,9 @@ std::int64_t now_seconds() {
 // The body being staged, shared with the pool jobs that write it (the session awaits each job).
 struct Staging {
   std::optional<store::MessageWriter> writer;
-  base::Bytes pending;
+  base::Bytes body;         // every byte received so far
+  std::size_t written = 0;  // of which this many are in the writer
+  std::shared_ptr<const store::MessageStructure> structure;
 };
 
 }  // namespace
@@ -89,9 +92,10 @@ asio::awaitable<void> append_body(Session& s, const syntax::ReadResult& r) {
     return base::ok();
   };
   base::Status started = co_await run(start_job);
+  staging->body.reserve(r.literal_size);
   auto write_pending = [staging]() -> base::Status {
-    auto status = staging->writer->write(staging->pending);
-    staging->pending.clear();
+    auto status = staging->writer->write(base::ByteSpan(staging->body).subspan(staging->written));
+    staging->written = staging->body.size();
     return status;
   };
   // After a failure the bytes are still read and dropped, so the command stays framed; it is answered once, when
@@ -108,13 +112,13 @@ asio::awaitable<void> append_body(Session& s, const syntax::ReadResult& r) {
       continue;
     }
     if (!status) continue;
-    staging->pending.insert(staging->pending.end(), chunk.begin(), chunk.end());
-    if (staging->pending.size() >= kPoolBatch) {
+    staging->body.insert(staging->body.end(), chunk.begin(), chunk.end());
+    if (staging->body.size() - staging->written >= kPoolBatch) {
       Job write_job = write_pending;
       status = co_await run(write_job);
     }
   }
-  if (status && !staging->pending.empty()) {
+  if (status && staging->written < staging->body.size()) {
     Job write_job = write_pending;
     status = co_await run(write_job);
   }
@@ -124,7 +128,9 @@ asio::awaitable<void> append_body(Session& s, const syntax::ReadResult& r) {
       auto target = paths.blob(id);
       SB_CHECK(store::make_dirs(target.parent_path(), true));
       SB_CHECK(staging->writer->commit(target));
-      return store::fsync_dir(target.parent_path());
+      SB_CHECK(store::fsync_dir(target.parent_path()));
+      staging->structure = store::describe_message(base::as_chars(staging->body));
+      return base::ok();
     };
     status = co_await run(commit_job);
   }
@@ -133,7 +139,8 @@ asio::awaitable<void> append_body(Session& s, const syntax::ReadResult& r) {
     s.append->failure = status.error();
     co_return;
   }
-  s.append->staged.push_back({id, keys->wrap_dek(staging->writer->dek(), id), staging->writer->size(), 0, {}});
+  s.append->staged.push_back(
+      {id, keys->wrap_dek(staging->writer->dek(), id), staging->writer->size(), 0, {}, std::move(staging->structure)});
 }
 
 asio::awaitable<void> append(Session& s, std::string_view tag, const syntax::Append& cmd) {

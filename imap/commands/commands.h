@@ -45,6 +45,9 @@ asio::awaitable<void> expunge(Session& s, std::string_view tag, const syntax::Ex
 // fetch.cpp
 asio::awaitable<void> fetch(Session& s, std::string_view tag, const syntax::Fetch& cmd);
 
+// search.cpp
+asio::awaitable<void> search(Session& s, std::string_view tag, const syntax::Search& cmd);
+
 // store.cpp
 asio::awaitable<void> store(Session& s, std::string_view tag, const syntax::Store& cmd);
 asio::awaitable<void> copy(Session& s, std::string_view tag, const syntax::Copy& cmd);

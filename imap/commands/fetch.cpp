@@ -1,9 +1,11 @@
-// FETCH and UID FETCH (RFC 3501 §6.4.5): FLAGS, UID, INTERNALDATE, RFC822.SIZE, RFC822, RFC822.HEADER,
-// RFC822.TEXT, BODY[] / BODY.PEEK[] with HEADER, TEXT, HEADER.FIELDS and HEADER.FIELDS.NOT and partial ranges.
-// ENVELOPE, BODYSTRUCTURE and part sections need the MIME structure stored at delivery (mail/, next issue).
+// FETCH and UID FETCH (RFC 3501 §6.4.5): FLAGS, UID, INTERNALDATE, RFC822.SIZE, ENVELOPE, BODY, BODYSTRUCTURE,
+// RFC822, RFC822.HEADER, RFC822.TEXT, and BODY[section]<partial> / BODY.PEEK[...] for every section form (part
+// numbers, HEADER, HEADER.FIELDS, HEADER.FIELDS.NOT, MIME, TEXT; mail/section.h). A section that does not exist
+// is NIL.
 //
-// Bodies are decrypted on the work pool, one message at a time, and written out as they come so memory stays
-// bounded by the largest message.
+// ENVELOPE, BODY and BODYSTRUCTURE come from the structure stored with each message's index record
+// (store/message_structure.h), so they never decrypt the body. Bodies are decrypted on the work pool, one message
+// at a time, and written out as they come so memory stays bounded by the largest message.
 #include <asio/use_awaitable.hpp>
 
 #include <algorithm>
@@ -12,6 +14,7 @@
 #include "actors/runtime/actor.h"
 #include "imap/commands/commands.h"
 #include "imap/commands/message_text.h"
+#include "mail/section.h"
 
 namespace imap::commands {
 namespace {
@@ -30,13 +33,16 @@ bool sets_seen(const FetchAtt& a) {
   return (a.kind == Kind::body_section && !a.peek) || a.kind == Kind::rfc822 || a.kind == Kind::rfc822_text;
 }
 
+bool needs_structure(const FetchAtt& a) {
+  return a.kind == Kind::envelope || a.kind == Kind::body || a.kind == Kind::bodystructure;
+}
+
 bool supported(const FetchAtt& a) {
   switch (a.kind) {
     case Kind::flags: case Kind::uid: case Kind::internal_date: case Kind::rfc822_size: case Kind::rfc822:
-    case Kind::rfc822_header: case Kind::rfc822_text:
-      return true;
+    case Kind::rfc822_header: case Kind::rfc822_text: case Kind::envelope: case Kind::body: case Kind::bodystructure:
     case Kind::body_section:
-      return a.section.part.empty() && a.section.text != syntax::Section::Text::mime;
+      return true;
     default:
       return false;
   }
@@ -52,6 +58,11 @@ bool is_atom_text(std::string_view s) {
 // "BODY[HEADER.FIELDS (Subject)]<0>" as the response names the item (RFC 3501 §7.4.2: only the origin octet).
 std::string section_label(const FetchAtt& a) {
   std::string label = "BODY[";
+  for (std::size_t i = 0; i < a.section.part.size(); ++i) {
+    if (i) label += '.';
+    label += std::to_string(a.section.part[i]);
+  }
+  if (!a.section.part.empty() && a.section.text != syntax::Section::Text::none) label += '.';
   switch (a.section.text) {
     case syntax::Section::Text::none: break;
     case syntax::Section::Text::header: label += "HEADER"; break;
@@ -89,6 +100,44 @@ std::string_view slice(std::string_view data, const std::optional<syntax::Partia
   return data.substr(partial->offset, partial->count);
 }
 
+mail::SectionText section_text(syntax::Section::Text t) {
+  switch (t) {
+    case syntax::Section::Text::none: return mail::SectionText::none;
+    case syntax::Section::Text::text: return mail::SectionText::text;
+    case syntax::Section::Text::mime: return mail::SectionText::mime;
+    case syntax::Section::Text::header:
+    case syntax::Section::Text::header_fields:
+    case syntax::Section::Text::header_fields_not: return mail::SectionText::header;
+  }
+  return mail::SectionText::none;
+}
+
+// The bytes of BODY[section] before any partial range, or nullopt when the section does not exist. `storage`
+// holds selected header fields; `root` is the message's MIME tree, parsed on first use.
+std::optional<std::string_view> section_bytes(const FetchAtt& a, std::string_view message, std::size_t header_end,
+                                              std::optional<mail::Part>& root, std::string& storage) {
+  std::string_view bytes;
+  if (a.section.part.empty() && a.section.text != syntax::Section::Text::mime) {
+    // The top level needs no MIME parse.
+    switch (a.section.text) {
+      case syntax::Section::Text::none: bytes = message; break;
+      case syntax::Section::Text::text: bytes = message.substr(header_end); break;
+      default: bytes = message.substr(0, header_end); break;
+    }
+  } else {
+    if (!root) root = mail::parse_message(message);
+    auto range = mail::find_section(*root, a.section.part, section_text(a.section.text));
+    if (!range) return std::nullopt;
+    bytes = message.substr(range->offset, range->length);
+  }
+  if (a.section.text == syntax::Section::Text::header_fields ||
+      a.section.text == syntax::Section::Text::header_fields_not) {
+    storage = select_header_fields(bytes, a.section.fields, a.section.text == syntax::Section::Text::header_fields_not);
+    bytes = storage;
+  }
+  return bytes;
+}
+
 void write_flags(Session& s, const actors::MessageSummary& m) {
   s.out.atom("FLAGS").open();
   for (const auto& f : m.flags) s.out.atom(f);
@@ -106,6 +155,7 @@ asio::awaitable<void> fetch(Session& s, std::string_view tag, const syntax::Fetc
   if (!s.view->resolve(cmd.set, cmd.uid, seqs)) co_return s.reply(tag, "BAD", "Invalid message sequence number");
 
   bool body = std::any_of(cmd.items.begin(), cmd.items.end(), needs_body);
+  bool structure = std::any_of(cmd.items.begin(), cmd.items.end(), needs_structure);
   std::set<std::uint32_t> newly_seen;
   if (!s.view->read_only() && std::any_of(cmd.items.begin(), cmd.items.end(), sets_seen)) {
     std::vector<std::uint32_t> uids;
@@ -130,7 +180,9 @@ asio::awaitable<void> fetch(Session& s, std::string_view tag, const syntax::Fetc
   for (auto seq : seqs) {
     const actors::MessageSummary m = s.view->at(seq);  // a copy: the view may change while we wait for the pool
     std::string data;
-    if (body) {
+    // Messages indexed without a structure (none should be) are described from their bytes.
+    bool describe = structure && !m.structure;
+    if (body || describe) {
       auto job = [keys, paths, blob_id = m.blob_id, wrapped = m.wrapped_dek]() -> base::Result<base::Bytes> {
         SB_TRY(crypto::Key dek, keys->unwrap_dek(wrapped, blob_id));
         return store::read_message(paths.blob(blob_id), dek);
@@ -142,6 +194,8 @@ asio::awaitable<void> fetch(Session& s, std::string_view tag, const syntax::Fetc
     }
     std::string_view message = data;
     std::size_t header_end = body ? header_length(message) : 0;
+    auto described = describe ? store::describe_message(message) : m.structure;
+    std::optional<mail::Part> root;
 
     s.out.untagged().number(seq).atom("FETCH").open();
     bool flags_written = false;
@@ -154,6 +208,9 @@ asio::awaitable<void> fetch(Session& s, std::string_view tag, const syntax::Fetc
         case Kind::uid: s.out.atom("UID").number(m.uid); break;
         case Kind::internal_date: s.out.atom("INTERNALDATE").date_time(m.internal_date); break;
         case Kind::rfc822_size: s.out.atom("RFC822.SIZE").number(m.size); break;
+        case Kind::envelope: s.out.atom("ENVELOPE").atom(described->envelope); break;
+        case Kind::body: s.out.atom("BODY").atom(described->body); break;
+        case Kind::bodystructure: s.out.atom("BODYSTRUCTURE").atom(described->bodystructure); break;
         case Kind::rfc822: s.out.atom("RFC822").literal(base::as_bytes(message)); break;
         case Kind::rfc822_header:
           s.out.atom("RFC822.HEADER").literal(base::as_bytes(message.substr(0, header_end)));
@@ -163,20 +220,10 @@ asio::awaitable<void> fetch(Session& s, std::string_view tag, const syntax::Fetc
           break;
         case Kind::body_section: {
           std::string selected;
-          std::string_view part;
-          switch (a.section.text) {
-            case syntax::Section::Text::none: part = message; break;
-            case syntax::Section::Text::header: part = message.substr(0, header_end); break;
-            case syntax::Section::Text::text: part = message.substr(header_end); break;
-            case syntax::Section::Text::header_fields:
-            case syntax::Section::Text::header_fields_not:
-              selected = select_header_fields(message.substr(0, header_end), a.section.fields,
-                                              a.section.text == syntax::Section::Text::header_fields_not);
-              part = selected;
-              break;
-            case syntax::Section::Text::mime: break;  // refused above
-          }
-          s.out.atom(section_label(a)).literal(base::as_bytes(slice(part, a.partial)));
+          auto bytes = section_bytes(a, message, header_end, root, selected);
+          s.out.atom(section_label(a));
+          if (bytes) s.out.literal(base::as_bytes(slice(*bytes, a.partial)));
+          else s.out.nil();
           break;
         }
         default: break;  // refused above

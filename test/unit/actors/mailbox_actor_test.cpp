@@ -64,7 +64,7 @@ struct Fixture {
     std::string id = store::new_object_id();
     BOOST_REQUIRE(store::make_dirs(account->paths().blob(id).parent_path(), true).has_value());
     BOOST_REQUIRE(w->commit(account->paths().blob(id)).has_value());
-    return {id, account->keys()->wrap_dek(w->dek(), id), body.size(), 1234, {}};
+    return {id, account->keys()->wrap_dek(w->dek(), id), body.size(), 1234, {}, store::describe_message(body)};
   }
 };
 
