@@ -355,7 +355,11 @@ std::vector<HeaderField> parse_header(std::string_view header) {
     pos = next;
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
     if (!line.empty() && (line.front() == ' ' || line.front() == '\t')) {
-      if (!skipping && !fields.empty()) fields.back().value += line;  // unfold: drop the CRLF, keep the WSP
+      // Unfold: drop the CRLF, keep the WSP; a value stops growing at kMaxFieldBytes.
+      if (!skipping && !fields.empty()) {
+        auto& value = fields.back().value;
+        value += line.substr(0, kMaxFieldBytes - std::min(kMaxFieldBytes, value.size()));
+      }
       continue;
     }
     const std::size_t colon = line.find(':');
@@ -372,7 +376,7 @@ std::vector<HeaderField> parse_header(std::string_view header) {
     }
     if (first_key) seen[key] = true;
     skipping = false;
-    fields.push_back({std::string(name), std::string(line.substr(colon + 1))});
+    fields.push_back({std::string(name), std::string(line.substr(colon + 1, kMaxFieldBytes))});
   }
   for (HeaderField& f : fields) f.value = std::string(trim(f.value));
   return fields;

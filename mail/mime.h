@@ -4,7 +4,8 @@
 // It is lenient the way deployed servers are: bare LF line ends, lines without a colon in a header are skipped,
 // a multipart without a boundary parameter (or without any boundary line) becomes a text/plain leaf, and a
 // missing closing delimiter ends the last part at the end of the body. Nesting depth, part count, header field
-// count and parameter count are bounded by kMaxDepth, kMaxParts, kMaxHeaderFields and kMaxParams. Offsets are
+// count, field length and parameter count are bounded by kMaxDepth, kMaxParts, kMaxHeaderFields, kMaxFieldBytes
+// and kMaxParams (so the structure stored with each message stays bounded whatever the sender wrote). Offsets are
 // into the parsed input. A part without a usable Content-Type is text/plain; charset=us-ascii (RFC 2045 §5.2).
 #pragma once
 
@@ -19,6 +20,7 @@ namespace mail {
 inline constexpr int kMaxDepth = 32;
 inline constexpr std::size_t kMaxParts = 10000;
 inline constexpr std::size_t kMaxHeaderFields = 1000;  // past it, only the first Date, Subject, From, ..., Content-*
+inline constexpr std::size_t kMaxFieldBytes = 64 * 1024;  // of one unfolded field value; the rest is dropped
 inline constexpr std::size_t kMaxParams = 100;  // per structured field; later ones are ignored
 
 struct Range {

@@ -60,6 +60,19 @@ BOOST_AUTO_TEST_CASE(fields_past_the_cap_keep_only_the_first_key_fields) {
   BOOST_TEST(!mail::find_field(fields, "X-Late"));
 }
 
+BOOST_AUTO_TEST_CASE(field_values_stop_at_the_length_cap) {
+  // One long line, and a value folded over many lines: both stop at kMaxFieldBytes; the next field is intact.
+  std::string header = "Subject: " + std::string(mail::kMaxFieldBytes + 100, 'a') + "\r\nReferences: <0@x>\r\n";
+  for (int i = 1; i < 20000; ++i) header += " <" + std::to_string(i) + "@x>\r\n";
+  header += "To: b@example.net\r\n";
+  const auto fields = mail::parse_header(header);
+  BOOST_REQUIRE_EQUAL(fields.size(), 3u);
+  BOOST_TEST(fields[0].value == std::string(mail::kMaxFieldBytes - 1, 'a'));  // " aaa..." trimmed of its space
+  BOOST_TEST(fields[1].value.size() <= mail::kMaxFieldBytes);
+  BOOST_TEST(fields[1].value.size() >= mail::kMaxFieldBytes - 16);
+  BOOST_TEST(fields[2].value == "b@example.net");
+}
+
 BOOST_AUTO_TEST_CASE(content_fields_with_quoted_params_and_comments) {
   const std::string msg =
       "Content-Type: Text/HTML (a comment); charset=\"UTF-8\"; name=\"a \\\"b\\\".html\"\r\n"
