@@ -45,6 +45,9 @@ asio::awaitable<void> expunge(Session& s, std::string_view tag, const syntax::Ex
 // fetch.cpp
 asio::awaitable<void> fetch(Session& s, std::string_view tag, const syntax::Fetch& cmd);
 
+// idle.cpp: authenticated or selected
+asio::awaitable<void> idle(Session& s, std::string_view tag);
+
 // search.cpp
 asio::awaitable<void> search(Session& s, std::string_view tag, const syntax::Search& cmd);
 

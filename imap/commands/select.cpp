@@ -19,6 +19,7 @@ asio::awaitable<void> select(Session& s, std::string_view tag, const syntax::Sel
   auto actor = co_await s.account->ask(std::move(request), use_awaitable);
   if (!actor) co_return s.reply_error(tag, actor.error());
   auto view = std::make_shared<session::MailboxView>(s.id, cmd.read_only);
+  view->set_waker(s.waker());
   auto request2 = actors::Select{s.id, view, {}};
   auto snapshot = co_await (*actor)->ask(std::move(request2), use_awaitable);
   if (!snapshot) co_return s.reply_error(tag, snapshot.error());

@@ -1,5 +1,8 @@
 #include "imap/session/session.h"
 
+#include <asio/post.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -28,7 +31,7 @@ Server::Server(actors::Registry& registry, actors::Scheduler& pool, const config
     : registry_(registry), pool_(pool), config_(config) {}
 
 std::string Server::capabilities() const {
-  return "IMAP4rev1 AUTH=PLAIN SASL-IR ID NAMESPACE UIDPLUS UNSELECT CHILDREN";
+  return "IMAP4rev1 AUTH=PLAIN SASL-IR ID IDLE NAMESPACE UIDPLUS UNSELECT CHILDREN";
 }
 
 asio::awaitable<void> Server::serve(std::shared_ptr<net::Connection> connection) {
@@ -37,7 +40,8 @@ asio::awaitable<void> Server::serve(std::shared_ptr<net::Connection> connection)
 }
 
 Session::Session(Server& s, std::shared_ptr<net::Connection> c)
-    : server(s), connection(std::move(c)), id(s.next_session_id()), read_buf_(kReadChunk) {}
+    : server(s), connection(std::move(c)), id(s.next_session_id()), read_buf_(kReadChunk),
+      wake_(std::make_shared<asio::steady_timer>(connection->executor())) {}
 
 Session::~Session() {
   commands::abandon_append(*this);
@@ -122,7 +126,24 @@ void Session::apply_flag_changes() {
   if (view) write_view_update(view->apply_flags());
 }
 
+std::function<void()> Session::waker() {
+  return [timer = std::weak_ptr<asio::steady_timer>(wake_), executor = connection->executor()] {
+    asio::post(executor, [timer] {
+      if (auto t = timer.lock()) t->cancel();
+    });
+  };
+}
+
+asio::awaitable<void> Session::wait_for_change() {
+  // A wake-up runs on this strand, so none can slip in between the check and the wait.
+  if (view && view->has_pending()) co_return;
+  wake_->expires_at(asio::steady_timer::time_point::max());
+  asio::error_code ignored;
+  co_await wake_->async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+}
+
 void Session::leave_mailbox() {
+  if (view) view->set_waker(nullptr);
   if (mailbox) mailbox->tell(actors::Leave{id});
   mailbox.reset();
   view.reset();
@@ -237,6 +258,7 @@ asio::awaitable<void> Session::execute(std::string_view tag, const syntax::Comma
   if (auto* cmd = std::get_if<sx::Status>(&body)) co_return co_await c::status(*this, tag, *cmd);
   if (std::holds_alternative<sx::Namespace>(body)) co_return co_await c::namespace_(*this, tag);
   if (auto* cmd = std::get_if<sx::Append>(&body)) co_return co_await c::append(*this, tag, *cmd);
+  if (std::holds_alternative<sx::Idle>(body)) co_return co_await c::idle(*this, tag);
 
   if (state != State::selected) co_return reply(tag, "BAD", "No mailbox selected");
   if (std::holds_alternative<sx::Check>(body)) co_return co_await c::check(*this, tag);
@@ -247,8 +269,8 @@ asio::awaitable<void> Session::execute(std::string_view tag, const syntax::Comma
   if (auto* cmd = std::get_if<sx::Search>(&body)) co_return co_await c::search(*this, tag, *cmd);
   if (auto* cmd = std::get_if<sx::Store>(&body)) co_return co_await c::store(*this, tag, *cmd);
   if (auto* cmd = std::get_if<sx::Copy>(&body)) co_return co_await c::copy(*this, tag, *cmd);
-  // Parsed but not offered in CAPABILITY yet (MOVE, IDLE, ENABLE, COMPRESS come with their issues): a client that
-  // did not see them advertised must not use them.
+  // Parsed but not offered in CAPABILITY yet (MOVE, ENABLE, COMPRESS come with their issue): a client that did not
+  // see them advertised must not use them.
   reply(tag, "BAD", "Command not supported");
 }
 

@@ -8,6 +8,8 @@
 #pragma once
 
 #include <asio/awaitable.hpp>
+#include <asio/steady_timer.hpp>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -95,6 +97,11 @@ class Session {
   void apply_flag_changes();
   // Leaves the selected mailbox (no expunge).
   void leave_mailbox();
+  // Completes once the selected mailbox has changes queued for this session (at once if it has some already);
+  // without a selected mailbox it waits until cancelled. For IDLE: awaited against read_more() with ||.
+  asio::awaitable<void> wait_for_change();
+  // The view's waker: thread-safe, posts a wake-up for wait_for_change() to the session's strand.
+  std::function<void()> waker();
   // The sealbox user's name as the mailbox name in UTF-8 from the wire form (modified UTF-7 unless UTF8=ACCEPT).
   base::Result<std::string> decode_mailbox(std::string_view wire) const;
 
@@ -105,6 +112,7 @@ class Session {
 
   syntax::Parser parser_;
   std::vector<std::uint8_t> read_buf_;
+  std::shared_ptr<asio::steady_timer> wake_;  // shared with wake-ups still in flight after the session ends
   int unauthenticated_commands_ = 0;
 };
 
