@@ -135,19 +135,31 @@ void AccountActor::on(OpenMailbox& m) {
 }
 
 void AccountActor::on(ImportSpool& m) {
-  if (import_) {  // one round at a time: entries of the running round must not be indexed twice
-    import_->waiters.push_back(std::move(m.reply));
+  if (import_) {
+    // One round at a time (entries of the running round must not be indexed twice). This request may be for a
+    // delivery the running round did not list: it is answered by the next round.
+    import_->next_round.push_back(std::move(m.reply));
     return;
   }
+  std::vector<Promise<ImportSpool::Reply>> waiters;
+  waiters.push_back(std::move(m.reply));
+  start_import(std::move(waiters));
+}
+
+void AccountActor::start_import(std::vector<Promise<ImportSpool::Reply>> waiters) {
+  auto answer_all = [&waiters](const ImportSpool::Reply& r) {
+    for (auto& w : waiters) w(r);
+  };
   std::vector<std::string> errors;
   auto prepared = account_->prepare_import(kImportLimit, errors);
   for (const auto& e : errors) spdlog::error("account {}: cannot import a delivery: {}", user_, e);
-  if (!prepared) return m.reply(std::move(prepared).error());
-  if (prepared->empty()) return m.reply(std::size_t{0});
+  if (!prepared) return answer_all(std::move(prepared).error());
+  if (prepared->empty()) return answer_all(std::size_t{0});
   std::map<std::string, std::vector<store::Account::Prepared>> by_mailbox;
   for (auto& p : *prepared) by_mailbox[p.mailbox_id].push_back(std::move(p));
   import_.emplace();
-  import_->waiters.push_back(std::move(m.reply));
+  import_->waiters = std::move(waiters);
+  if (prepared->size() >= kImportLimit) import_->more = true;
   for (auto& [mailbox_id, entries] : by_mailbox) {
     auto actor = mailbox_actor(mailbox_id);
     if (!actor) {
@@ -194,6 +206,8 @@ void AccountActor::finish_import_if_done() {
     if (done.status) waiter(done.imported);
     else waiter(done.status.error());
   }
+  // Deliveries announced during the round, or a round cut at kImportLimit: go again.
+  if (!done.next_round.empty() || (done.more && done.status)) start_import(std::move(done.next_round));
 }
 
 }  // namespace actors

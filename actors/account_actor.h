@@ -102,6 +102,7 @@ class AccountActor final : public Actor<AccountActor, AccountMessage> {
   void on(ImportSpool& m);
   void on(ImportCommitted& m);
   base::Result<std::shared_ptr<MailboxActor>> mailbox_actor(const std::string& id);
+  void start_import(std::vector<Promise<base::Result<std::size_t>>> waiters);
   void finish_import_if_done();
 
   Scheduler& scheduler_;
@@ -123,9 +124,11 @@ class AccountActor final : public Actor<AccountActor, AccountMessage> {
     std::size_t outstanding = 0;
     std::size_t imported = 0;
     std::vector<Promise<base::Result<std::size_t>>> waiters;
+    std::vector<Promise<base::Result<std::size_t>>> next_round;  // requests that arrived during this round
+    bool more = false;  // the round stopped at kImportLimit entries
     base::Status status;
   };
-  std::optional<Import> import_;  // one import at a time; later ImportSpool requests wait for it
+  std::optional<Import> import_;  // one import round at a time
 };
 
 }  // namespace actors

@@ -44,7 +44,21 @@ void Registry::start_open(const std::string& user, Waiter first) {
   });
 }
 
+void Registry::delivered(const std::string& user) {
+  std::shared_ptr<AccountActor> live;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = slots_.find(user);
+    if (it != slots_.end()) live = it->second.actor.lock();
+  }
+  if (!live) return;  // imported at the next login
+  live->tell(ImportSpool{Promise<ImportSpool::Reply>([user](ImportSpool::Reply imported) {
+    if (!imported) spdlog::error("account {}: import failed: {}", user, imported.error().message());
+  })});
+}
+
 void Registry::account_closed(const std::string& user) {
+  if (observer_) observer_(user, false);
   std::unique_lock lock(mutex_);
   Slot& slot = slots_[user];
   --slot.open_accounts;
@@ -85,6 +99,7 @@ void Registry::opened(const std::string& user, Waiter first, LoginReply result) 
   std::shared_ptr<AccountActor> actor = result ? *result : nullptr;
   base::Error failure = result ? base::Error{base::Errc::internal, {}} : result.error();
   if (actor) {
+    if (observer_) observer_(user, true);
     import_then_finish(actor, std::move(first.done));
   } else {
     first.done(std::move(result));

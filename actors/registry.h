@@ -49,6 +49,17 @@ class Registry {
         token, std::move(user), std::move(password));
   }
 
+  // A delivery for `user` is durable in its spool: if the account is open it is imported now (IDLE-ing sessions
+  // see it at once), otherwise at the next login. Thread-safe; never blocks.
+  void delivered(const std::string& user);
+
+  // Told (on any thread, without the registry's lock) when an account opens (true) and when it has closed (false),
+  // so the daemon can watch open accounts' spools for deliveries made by other processes (`sealbox deliver`).
+  // Set once, before the first login.
+  void set_account_observer(std::function<void(const std::string& user, bool open)> observer) {
+    observer_ = std::move(observer);
+  }
+
   Scheduler& scheduler() { return scheduler_; }
   const store::Root& root() const { return root_; }
 
@@ -73,6 +84,7 @@ class Registry {
   Scheduler& scheduler_;
   std::mutex mutex_;
   std::map<std::string, Slot> slots_;
+  std::function<void(const std::string&, bool)> observer_;
 };
 
 }  // namespace actors

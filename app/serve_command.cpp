@@ -17,6 +17,7 @@
 #include "actors/registry.h"
 #include "app/commands.h"
 #include "app/exit_codes.h"
+#include "app/spool_watcher.h"
 #include "crypto/random.h"
 #include "imap/session/session.h"
 #include "net/io_threads.h"
@@ -50,6 +51,12 @@ int serve(const config::Config& cfg, const std::string& ports_file, const Ready&
   actors::Registry registry(store::Root(cfg.root), pool);
   imap::session::Server server(registry, pool, cfg);
   net::IoThreads io(0);
+  auto spool_watcher = SpoolWatcher::start(io.context(), store::Root(cfg.root), registry);
+  if (!spool_watcher) return report(kExitUnavailable, spool_watcher.error().detail);
+  registry.set_account_observer(
+      [weak = std::weak_ptr<SpoolWatcher>(*spool_watcher)](const std::string& user, bool open) {
+        if (auto watcher = weak.lock()) open ? watcher->watch(user) : watcher->unwatch(user);
+      });
   auto listener = net::Listener::start(
       io.context(), cfg.imap.listen, *tls,
       [&server](std::shared_ptr<net::Connection> c) { return server.serve(std::move(c)); },
@@ -90,6 +97,7 @@ int serve(const config::Config& cfg, const std::string& ports_file, const Ready&
     if (ec) return;
     spdlog::info("signal {}: shutting down", signal);
     (*listener)->stop();
+    (*spool_watcher)->stop();
     deadline = std::chrono::steady_clock::now() + kGrace;
     wait_for_sessions();
   });

@@ -1,11 +1,15 @@
 // RFC 2177 IDLE over the real server: an IDLE-ing session is told at once of messages added, flags changed and
 // messages expunged by another session (two IDLE-ing sessions both are); changes queued before IDLE are sent right
 // after the continuation; DONE ends it (any case) and anything else is BAD; IDLE works without a selected mailbox;
-// the session is usable afterwards; and CAPABILITY advertises IDLE.
+// the session is usable afterwards; a `sealbox deliver` (another process) reaches IDLE-ing sessions at once through
+// the daemon's spool watch; a delivery for a user who is not logged in appears at the next login; and CAPABILITY
+// advertises IDLE.
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <optional>
+#include <algorithm>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "test/support/imap_server.h"
@@ -118,6 +122,37 @@ BOOST_FIXTURE_TEST_CASE(idle_without_a_selected_mailbox, IdleFixture) {
   done(c, "i1");
   BOOST_TEST(c.command("c1", "SELECT INBOX").rfind("c1 OK", 0) == 0u);
   BOOST_TEST(c.last_untagged().size() >= 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(sealbox_deliver_reaches_idle_sessions_at_once, IdleFixture) {
+  // `sealbox deliver` is another process: the daemon sees the spool entry appear (inotify) and imports it.
+  start_idle(*a, "i1");
+  start_idle(*b, "i2");
+  const std::string delivered = "Subject: by deliver\r\n\r\n8-bit \xc3\xa9 body\r\n";
+  server.deliver("alice", delivered);
+  BOOST_TEST(a->read_line(5s) == "* 1 EXISTS");
+  BOOST_TEST(b->read_line(5s) == "* 1 EXISTS");
+  done(*a, "i1");
+  done(*b, "i2");
+  BOOST_TEST(a->command("a1", "FETCH 1 BODY.PEEK[]") == "a1 OK FETCH completed");
+  BOOST_TEST(a->last_untagged() ==
+             std::vector<std::string>{"* 1 FETCH (BODY[] {" + std::to_string(delivered.size()) + "}\r\n" + delivered + ")"});
+  // A second delivery while not idling shows up with the next NOOP.
+  server.deliver("alice", delivered);
+  for (int i = 0; i < 50 && a->last_untagged().empty(); ++i) {
+    BOOST_TEST(a->command("a2", "NOOP") == "a2 OK NOOP completed");
+    if (a->last_untagged().empty()) std::this_thread::sleep_for(100ms);
+  }
+  BOOST_TEST(a->last_untagged() == std::vector<std::string>{"* 2 EXISTS"});
+}
+
+BOOST_FIXTURE_TEST_CASE(delivery_for_a_user_not_logged_in_appears_at_login, IdleFixture) {
+  server.add_user("bob", "bob-password");
+  server.deliver("bob", kMessage);
+  server.deliver("bob", kMessage);
+  auto c = server.login("bob", "bob-password");
+  BOOST_TEST(c.command("c1", "SELECT INBOX").rfind("c1 OK", 0) == 0u);
+  BOOST_TEST((std::find(c.last_untagged().begin(), c.last_untagged().end(), "* 2 EXISTS") != c.last_untagged().end()));
 }
 
 BOOST_FIXTURE_TEST_CASE(polling_with_noop_sees_the_same, IdleFixture) {
