@@ -1,6 +1,7 @@
 #include "actors/account_actor.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "crypto/random.h"
 
@@ -196,6 +197,13 @@ void AccountActor::on(ImportCommitted& m) {
     import_->status = std::move(m.status);
   }
   finish_import_if_done();
+}
+
+void AccountActor::on(RotateKeys& m) {
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  auto rotated = account_->rotate_delivery_key(now.count(), m.period_seconds);
+  if (!rotated) spdlog::error("account {}: delivery key rotation failed: {}", user_, rotated.error().message());
+  else if (*rotated) spdlog::info("account {}: delivery key rotated to epoch {}", user_, account_->current_epoch());
 }
 
 void AccountActor::finish_import_if_done() {

@@ -68,13 +68,16 @@ struct ImportSpool {  // imports pending deliveries; replies with how many, once
   using Reply = base::Result<std::size_t>;
   Promise<Reply> reply;
 };
+struct RotateKeys {  // told: rotates the delivery key if its epoch is over (store::Account::rotate_delivery_key)
+  std::int64_t period_seconds = 0;
+};
 struct ImportCommitted {  // internal: a mailbox actor has indexed a batch of spool entries
   std::vector<std::string> spool_names;
   base::Status status;
 };
 
 using AccountMessage = std::variant<ListMailboxes, CreateMailbox, DeleteMailbox, RenameMailbox, Subscribe,
-                                    OpenMailbox, ImportSpool, ImportCommitted>;
+                                    OpenMailbox, ImportSpool, ImportCommitted, RotateKeys>;
 
 class AccountActor final : public Actor<AccountActor, AccountMessage> {
  public:
@@ -101,6 +104,7 @@ class AccountActor final : public Actor<AccountActor, AccountMessage> {
   void on(OpenMailbox& m);
   void on(ImportSpool& m);
   void on(ImportCommitted& m);
+  void on(RotateKeys& m);
   base::Result<std::shared_ptr<MailboxActor>> mailbox_actor(const std::string& id);
   void start_import(std::vector<Promise<base::Result<std::size_t>>> waiters);
   void finish_import_if_done();

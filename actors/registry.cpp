@@ -31,6 +31,12 @@ void Registry::start_open(const std::string& user, Waiter first) {
   scheduler_.schedule([this, user, first = std::move(first)]() mutable {
     auto opened_account = store::Account::open(root_, user, view(first.password));
     if (!opened_account) return opened(user, std::move(first), std::move(opened_account).error());
+    auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+    if (auto rotated = (*opened_account)->rotate_delivery_key(now.count(), rotation_period_.count()); !rotated) {
+      spdlog::error("account {}: delivery key rotation failed: {}", user, rotated.error().message());
+    } else if (*rotated) {
+      spdlog::info("account {}: delivery key rotated to epoch {}", user, (*opened_account)->current_epoch());
+    }
     {
       std::lock_guard lock(mutex_);
       ++slots_[user].open_accounts;
@@ -55,6 +61,17 @@ void Registry::delivered(const std::string& user) {
   live->tell(ImportSpool{Promise<ImportSpool::Reply>([user](ImportSpool::Reply imported) {
     if (!imported) spdlog::error("account {}: import failed: {}", user, imported.error().message());
   })});
+}
+
+void Registry::rotate_keys() {
+  std::vector<std::shared_ptr<AccountActor>> live;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [user, slot] : slots_) {
+      if (auto actor = slot.actor.lock()) live.push_back(std::move(actor));
+    }
+  }
+  for (auto& actor : live) actor->tell(RotateKeys{rotation_period_.count()});
 }
 
 void Registry::account_closed(const std::string& user) {

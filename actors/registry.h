@@ -13,6 +13,7 @@
 // the last session lets go of it. A leaf utility with one mutex; thread-safe.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -60,6 +61,11 @@ class Registry {
     observer_ = std::move(observer);
   }
 
+  // Delivery key rotation period (config keys.rotation_days). Every account rotates when it opens if its epoch is
+  // over; rotate_keys() has every open account check (the daemon calls it periodically). Set before the first login.
+  void set_key_rotation(std::chrono::seconds period) { rotation_period_ = period; }
+  void rotate_keys();
+
   Scheduler& scheduler() { return scheduler_; }
   const store::Root& root() const { return root_; }
 
@@ -85,6 +91,7 @@ class Registry {
   std::mutex mutex_;
   std::map<std::string, Slot> slots_;
   std::function<void(const std::string&, bool)> observer_;
+  std::chrono::seconds rotation_period_{std::chrono::hours(24 * 30)};
 };
 
 }  // namespace actors

@@ -49,6 +49,7 @@ int serve(const config::Config& cfg, const std::string& ports_file, const Ready&
 
   actors::ArenaScheduler pool(0);
   actors::Registry registry(store::Root(cfg.root), pool);
+  registry.set_key_rotation(std::chrono::hours(24) * cfg.keys.rotation_days);
   imap::session::Server server(registry, pool, cfg);
   net::IoThreads io(0);
   auto spool_watcher = SpoolWatcher::start(io.context(), store::Root(cfg.root), registry);
@@ -71,6 +72,17 @@ int serve(const config::Config& cfg, const std::string& ports_file, const Ready&
   }
   for (const auto& address : (*listener)->addresses()) spdlog::info("IMAPS listening on {}", address);
 
+  // Open accounts check their delivery key's epoch every hour (accounts also rotate when they open).
+  asio::steady_timer rotation(io.context());
+  std::function<void()> rotate_hourly = [&] {
+    rotation.expires_after(std::chrono::hours(1));
+    rotation.async_wait([&](std::error_code ec) {
+      if (ec) return;
+      registry.rotate_keys();
+      rotate_hourly();
+    });
+  };
+  rotate_hourly();
   // Shutdown: stop accepting; give commands in flight a grace period; then abort what is left; stop the I/O
   // threads (bounded); the pool then drains every queued actor batch to its commit.
   asio::signal_set signals(io.context(), SIGINT, SIGTERM);
@@ -98,6 +110,7 @@ int serve(const config::Config& cfg, const std::string& ports_file, const Ready&
     spdlog::info("signal {}: shutting down", signal);
     (*listener)->stop();
     (*spool_watcher)->stop();
+    rotation.cancel();
     deadline = std::chrono::steady_clock::now() + kGrace;
     wait_for_sessions();
   });

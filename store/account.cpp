@@ -259,6 +259,19 @@ base::Result<std::unique_ptr<MailboxStore>> Account::open_mailbox(const std::str
   return MailboxStore::open(paths_, *keys_, id, false);
 }
 
+base::Result<bool> Account::rotate_delivery_key(std::int64_t now, std::int64_t period_seconds) {
+  if (now - header_.epoch_started < period_seconds) return false;
+  const std::uint32_t next = header_.current_epoch + 1;
+  // A crash between the two writes leaves an unused key pair for `next`, which the retry overwrites.
+  SB_CHECK(write_new_epoch(paths_, user(), next, keys_->master(), now));
+  AccountHeader updated = header_;
+  updated.current_epoch = next;
+  updated.epoch_started = now;
+  SB_CHECK(write_account(paths_, updated));
+  header_ = std::move(updated);
+  return true;
+}
+
 base::Result<const crypto::KeyPair*> Account::epoch_key(std::uint32_t epoch) const {
   auto it = epoch_keys_.find(epoch);
   if (it == epoch_keys_.end()) {

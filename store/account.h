@@ -103,6 +103,13 @@ class Account {
   // Step 2, once the index records are durable: move the files from spool/ to blobs/ (a rename, never a copy).
   base::Status finish_import(const std::vector<std::string>& spool_names) const;
 
+  // Delivery key rotation (DESIGN.md §3): once the current epoch has lasted `period_seconds`, makes the next
+  // epoch's key pair (durably, secret first) and then makes it current in the account file, so deliveries from
+  // then on are sealed to it. Older epochs' secret keys are kept: mail sealed to them still imports. Returns
+  // whether it rotated. Errors: io.
+  base::Result<bool> rotate_delivery_key(std::int64_t now, std::int64_t period_seconds);
+  std::uint32_t current_epoch() const { return header_.current_epoch; }
+
   // Decrypts a stored message.
   base::Result<base::Bytes> read_message(const MessageMeta& meta) const;
 

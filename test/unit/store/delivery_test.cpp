@@ -530,6 +530,47 @@ BOOST_AUTO_TEST_CASE(entries_sealed_to_an_older_epoch_import_after_rotation) {
   BOOST_TEST(list_dir(u.paths.spool()) == std::vector<std::string>{orphan});
 }
 
+// Account::rotate_delivery_key: nothing before the period is over; then epoch 2 becomes current (account file and
+// key files), later deliveries are sealed to it, earlier ones still import, a reopen keeps epoch 2, and the next
+// rotation is a full period later.
+BOOST_AUTO_TEST_CASE(rotate_delivery_key_at_the_epoch_boundary) {
+  UserDir u;  // created at kNow - 1000: epoch 1 started then
+  constexpr std::int64_t kPeriod = 30 * 86400;
+  const std::int64_t boundary = kNow - 1000 + kPeriod;
+  std::string before = u.deliver(bytes_of("before the rotation"));
+  {
+    auto a = u.open();
+    auto early = a->rotate_delivery_key(boundary - 1, kPeriod);
+    require_ok(early, "rotate (early)");
+    BOOST_TEST(!*early);
+    BOOST_TEST(a->current_epoch() == 1u);
+    BOOST_TEST(!fs::exists(u.paths.keys() / "2.pub"));
+    auto rotated = a->rotate_delivery_key(boundary, kPeriod);
+    require_ok(rotated, "rotate");
+    BOOST_TEST(*rotated);
+    BOOST_TEST(a->current_epoch() == 2u);
+    auto header = store::read_account(u.paths);
+    require_ok(header, "read_account");
+    BOOST_TEST(header->current_epoch == 2u);
+    BOOST_TEST(header->epoch_started == boundary);
+    BOOST_TEST(list_dir(u.paths.keys()) == (std::vector<std::string>{"1.pub", "1.sec", "2.pub", "2.sec"}));
+    auto again = a->rotate_delivery_key(boundary + kPeriod - 1, kPeriod);
+    require_ok(again, "rotate (again, early)");
+    BOOST_TEST(!*again);
+  }
+  std::string after = u.deliver(bytes_of("after the rotation"));
+  BOOST_TEST(read_bytes(u.paths.spool() / before)[8] == 1u);
+  BOOST_TEST(read_bytes(u.paths.spool() / after)[8] == 2u);
+  auto a = u.open();
+  BOOST_TEST(a->current_epoch() == 2u);
+  BOOST_TEST(import_ok(*a).imported == 2u);
+  auto msgs = messages_in(*a, "INBOX");
+  BOOST_REQUIRE(msgs.size() == 2u);
+  BOOST_TEST(read_ok(*a, msgs[0]) == bytes_of("before the rotation"));
+  BOOST_TEST(read_ok(*a, msgs[1]) == bytes_of("after the rotation"));
+  BOOST_TEST(a->verify().errors.empty());
+}
+
 // One mailbox whose journal is damaged must not hold up the rest of the spool: its entries are reported and stay in
 // the spool, the others are imported, and every message the index lists is readable (never indexed while its file
 // is still in spool/). The damaged mailbox is chosen to sort after INBOX by id, the order import_spool works in.
