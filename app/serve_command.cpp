@@ -20,6 +20,7 @@
 #include "app/spool_watcher.h"
 #include "crypto/random.h"
 #include "imap/session/session.h"
+#include "lmtp/session.h"
 #include "net/io_threads.h"
 #include "net/listener.h"
 #include "net/self_signed.h"
@@ -43,7 +44,6 @@ int serve(const config::Config& cfg, const std::string& ports_file, const Ready&
     return report(kExitConfig, "security.system_user and security.chroot are not implemented yet: remove them from "
                                "sealbox.toml and run sealbox under the account that should own the data");
   }
-  if (!cfg.lmtp.listen.empty()) spdlog::warn("LMTP is not served yet: [lmtp] listen is ignored");
   auto tls = net::TlsContext::load(cfg.tls.certificate_chain, cfg.tls.private_key);
   if (!tls) return report(kExitConfig, tls.error().detail);
 
@@ -51,6 +51,7 @@ int serve(const config::Config& cfg, const std::string& ports_file, const Ready&
   actors::Registry registry(store::Root(cfg.root), pool);
   registry.set_key_rotation(std::chrono::hours(24) * cfg.keys.rotation_days);
   imap::session::Server server(registry, pool, cfg);
+  lmtp::Server lmtp_server(registry, pool, cfg);
   net::IoThreads io(0);
   auto spool_watcher = SpoolWatcher::start(io.context(), store::Root(cfg.root), registry);
   if (!spool_watcher) return report(kExitUnavailable, spool_watcher.error().detail);
@@ -63,9 +64,28 @@ int serve(const config::Config& cfg, const std::string& ports_file, const Ready&
       [&server](std::shared_ptr<net::Connection> c) { return server.serve(std::move(c)); },
       net::ListenerLimits{cfg.imap.max_connections, std::chrono::seconds(30)});
   if (!listener) return report(kExitUnavailable, listener.error().detail);
+  // LMTP: plain TCP (loopback by default) or UNIX sockets; none when [lmtp] listen is empty.
+  std::unique_ptr<net::Listener> lmtp_listener;
+  if (!cfg.lmtp.listen.empty()) {
+    auto started = net::Listener::start_plain(
+        io.context(), cfg.lmtp.listen,
+        [&lmtp_server](std::shared_ptr<net::Connection> c) { return lmtp_server.serve(std::move(c)); },
+        net::ListenerLimits{cfg.imap.max_connections, std::chrono::seconds(30)});
+    if (!started) return report(kExitUnavailable, started.error().detail);
+    lmtp_listener = std::move(*started);
+    for (const auto& address : lmtp_listener->addresses()) spdlog::info("LMTP listening on {}", address);
+  }
   std::uint16_t port = (*listener)->ports().front();
   if (!ports_file.empty()) {
     std::string text = "imaps=" + std::to_string(port) + "\n";
+    if (lmtp_listener) {
+      for (auto p : lmtp_listener->ports()) {
+        if (p != 0) {
+          text += "lmtp=" + std::to_string(p) + "\n";
+          break;
+        }
+      }
+    }
     std::filesystem::path path(ports_file);
     auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
     if (auto w = store::write_file_durably(path, dir, base::as_bytes(text)); !w) return report(w.error());
@@ -94,12 +114,14 @@ int serve(const config::Config& cfg, const std::string& ports_file, const Ready&
     poll.expires_after(std::chrono::milliseconds(50));
     poll.async_wait([&](std::error_code) {
       auto now = std::chrono::steady_clock::now();
-      if ((*listener)->active() == 0 || now > deadline + kAbortWait) {
+      const auto active = (*listener)->active() + (lmtp_listener ? lmtp_listener->active() : 0);
+      if (active == 0 || now > deadline + kAbortWait) {
         io.stop();
         return stopping.set_value();
       }
       if (!aborted && now > deadline) {
         (*listener)->close_all();
+        if (lmtp_listener) lmtp_listener->close_all();
         aborted = true;
       }
       wait_for_sessions();
@@ -109,6 +131,7 @@ int serve(const config::Config& cfg, const std::string& ports_file, const Ready&
     if (ec) return;
     spdlog::info("signal {}: shutting down", signal);
     (*listener)->stop();
+    if (lmtp_listener) lmtp_listener->stop();
     (*spool_watcher)->stop();
     rotation.cancel();
     deadline = std::chrono::steady_clock::now() + kGrace;
@@ -123,6 +146,7 @@ int serve(const config::Config& cfg, const std::string& ports_file, const Ready&
     io.join();
   }
   listener->reset();
+  lmtp_listener.reset();
   pool.wait_idle();
   spdlog::info("stopped");
   return kExitOk;

@@ -34,7 +34,7 @@ std::vector<std::string> bodies(TlsClient& c) {
 BOOST_AUTO_TEST_SUITE(key_rotation)
 
 BOOST_AUTO_TEST_CASE(an_expired_epoch_rotates_at_login_and_all_mail_stays_readable) {
-  ImapServer server(ImapServerOptions{{{"keys.rotation_days", "1"}}, true});
+  ImapServer server(ImapServerOptions{{{"keys.rotation_days", "1"}}, true, false});
   server.add_user("alice", "alice-password");
   const store::UserPaths paths(server.user_dir("alice"));
   // The account's first epoch began two days ago.

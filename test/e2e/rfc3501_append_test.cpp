@@ -67,7 +67,7 @@ struct AppendFixture {
 };
 
 struct SmallLimitFixture : AppendFixture {
-  SmallLimitFixture() : AppendFixture(ImapServerOptions{{{"imap.max_message_bytes", "4096"}}, true}) {}
+  SmallLimitFixture() : AppendFixture(ImapServerOptions{{{"imap.max_message_bytes", "4096"}}, true, false}) {}
 };
 
 }  // namespace

@@ -25,9 +25,11 @@ ImapServer::ImapServer(ImapServerOptions options) {
   if (auto made = net::make_self_signed(chain, key, {"localhost"}, {"127.0.0.1"}, 2); !made) {
     throw std::runtime_error("make_self_signed failed: " + made.error().message());
   }
-  // Loopback, kernel-chosen port only; no LMTP (it would want port 24). The kdf lines SealboxRoot set stay.
+  // Loopback, kernel-chosen ports only; LMTP only when asked (its default would be port 24). The kdf lines
+  // SealboxRoot set stay.
+  lmtp_ = options.lmtp;
   set_config("imap", "listen", "[\"127.0.0.1:0\"]");
-  set_config("lmtp", "listen", "[]");
+  set_config("lmtp", "listen", lmtp_ ? "[\"127.0.0.1:0\"]" : "[]");
   for (const auto& [name, value] : options.config) {
     const auto dot = name.find('.');
     if (dot == std::string::npos) throw std::runtime_error("ImapServerOptions.config: want section.key: " + name);
@@ -95,7 +97,7 @@ void ImapServer::start() {
   if (running()) return;
   if (process_) last_log_ += process_->log();
   process_.reset();
-  process_ = ServerProcess::serve(root());
+  process_ = ServerProcess::serve(root(), lmtp_);
 }
 
 int ImapServer::stop() {
@@ -106,6 +108,12 @@ int ImapServer::stop() {
 int ImapServer::kill9() {
   if (!process_) return 0;
   return process_->kill9();
+}
+
+std::uint16_t ImapServer::lmtp_port() const {
+  if (!process_) throw std::runtime_error("ImapServer: not started");
+  if (!lmtp_) throw std::runtime_error("ImapServer: LMTP was not asked for (ImapServerOptions::lmtp)");
+  return process_->lmtp_port();
 }
 
 std::uint16_t ImapServer::port() const {

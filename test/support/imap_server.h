@@ -33,6 +33,7 @@ struct ImapServerOptions {
   // e.g. {"imap.max_message_bytes", "4096"}.
   std::map<std::string, std::string> config;
   bool start = true;  // start the server in the constructor
+  bool lmtp = false;  // also serve LMTP on 127.0.0.1, kernel-chosen port (lmtp_port())
 };
 
 class ImapServer {
@@ -62,6 +63,7 @@ class ImapServer {
   }
   bool running() { return process_ != nullptr && process_->running(); }
   std::uint16_t port() const;
+  std::uint16_t lmtp_port() const;  // with ImapServerOptions::lmtp
   // The server's log so far (of the current or last process), for failure messages.
   std::string log() const;
 
@@ -74,6 +76,7 @@ class ImapServer {
   void set_config(const std::string& section, const std::string& key, const std::string& value);
 
   SealboxRoot root_;
+  bool lmtp_ = false;
   std::unique_ptr<ServerProcess> process_;
   std::string last_log_;
 };
