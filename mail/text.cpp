@@ -13,6 +13,8 @@
 #include <optional>
 #include <utility>
 
+#include "base/utf8.h"
+
 namespace mail {
 
 namespace {
@@ -162,24 +164,6 @@ Utf8Step next_utf8(std::string_view s, std::size_t i) {
     cp = (cp << 6) | (b & 0x3Fu);
   }
   return {static_cast<std::size_t>(extra) + 1, cp, true};
-}
-
-void append_code_point(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 // Appends `s` with each invalid subpart replaced by U+FFFD; valid stretches are copied in one go.
@@ -586,7 +570,7 @@ std::string fold_case(std::string_view utf8) {
       continue;
     }
     const Utf8Step step = next_utf8(utf8, i);
-    if (step.valid) append_code_point(out, fold_code_point(step.code_point));
+    if (step.valid) base::append_utf8(out, fold_code_point(step.code_point));
     else out.append(kReplacement);
     i += step.length;
   }

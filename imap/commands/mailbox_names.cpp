@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "imap/syntax/utf8.h"
+#include "base/utf8.h"
 
 namespace imap::commands {
 namespace {
@@ -48,7 +48,7 @@ base::Status validate_new_mailbox_name(std::string_view name) {
   for (unsigned char c : name) {
     if (c < 0x20 || c == 0x7f) return bad("Control characters are not allowed in mailbox names");
   }
-  if (!syntax::detail::valid_utf8(name)) return bad("Mailbox name is not valid UTF-8");
+  if (!base::valid_utf8(name)) return bad("Mailbox name is not valid UTF-8");
   return base::ok();
 }
 

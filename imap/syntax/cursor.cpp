@@ -5,7 +5,7 @@
 #include <limits>
 
 #include "imap/syntax/limits.h"
-#include "imap/syntax/utf8.h"
+#include "base/utf8.h"
 
 namespace imap::syntax::detail {
 namespace {
@@ -148,7 +148,7 @@ base::Result<std::string_view> Cursor::quoted(std::string_view what) {
     } else if (u >= 0x80) {
       // QUOTED-CHAR allows UTF8-2/3/4 (RFC 9051, RFC 6855); other 8-bit bytes must come as a literal.
       char32_t cp = 0;
-      if (!decode_utf8(text_, pos_, cp)) return error("invalid UTF-8 in quoted " + std::string(what));
+      if (!base::decode_utf8(text_, pos_, cp)) return error("invalid UTF-8 in quoted " + std::string(what));
     } else if (u == 0 || c == '\r' || c == '\n') {
       return error("invalid character in quoted " + std::string(what));
     } else {

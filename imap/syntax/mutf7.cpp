@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "imap/syntax/utf8.h"
+#include "base/utf8.h"
 
 namespace imap::syntax {
 namespace {
@@ -71,7 +71,7 @@ base::Status decode_run(std::string_view run, std::string& out) {
       return bad("unpaired surrogate in modified UTF-7");
     }
     if (is_direct(cp)) return bad("modified UTF-7 encodes a printable ASCII character");
-    detail::append_utf8(out, cp);
+    base::append_utf8(out, cp);
   }
   return base::ok();
 }
@@ -83,7 +83,7 @@ base::Result<std::string> mutf7_encode(std::string_view utf8) {
   std::vector<std::uint16_t> units;
   for (std::size_t i = 0; i < utf8.size();) {
     char32_t cp = 0;
-    if (!detail::decode_utf8(utf8, i, cp)) return base::fail(base::Errc::invalid_argument, "invalid UTF-8 in name");
+    if (!base::decode_utf8(utf8, i, cp)) return base::fail(base::Errc::invalid_argument, "invalid UTF-8 in name");
     if (is_direct(cp)) {
       flush_units(out, units);
       out += static_cast<char>(cp);

@@ -6,7 +6,7 @@
 #include "imap/syntax/cursor.h"
 #include "imap/syntax/date_time.h"
 #include "imap/syntax/mutf7.h"
-#include "imap/syntax/utf8.h"
+#include "base/utf8.h"
 
 namespace imap::syntax {
 
@@ -100,7 +100,7 @@ bool ResponseWriter::quotable(std::string_view s) const {
     if (u >= 0x80) eight_bit = true;
   }
   // 8-bit bytes are allowed in quoted strings only as UTF-8, and only once the client enabled UTF8=ACCEPT.
-  return !eight_bit || (utf8_accept_ && detail::valid_utf8(s));
+  return !eight_bit || (utf8_accept_ && base::valid_utf8(s));
 }
 
 ResponseWriter& ResponseWriter::string(std::string_view s) {

@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "lmtp/protocol/limits.h"
-#include "lmtp/protocol/utf8.h"
+#include "base/utf8.h"
 
 namespace lmtp::protocol {
 namespace {
@@ -31,7 +31,7 @@ bool iequals(std::string_view a, std::string_view b) {
 
 // Appends the valid UTF-8 sequence at s[pos] to out and advances pos; false if there is none.
 bool take_utf8(std::string_view s, std::size_t& pos, std::string& out) {
-  const std::size_t n = detail::utf8_sequence(s, pos);
+  const std::size_t n = base::utf8_sequence(s, pos);
   if (n < 2) return false;  // only called on a non-ASCII byte
   out.append(s.substr(pos, n));
   pos += n;
@@ -217,7 +217,7 @@ bool valid_domain(std::string_view d) {
     if (c == '-') {
       if (label == 0) return false;  // a label starts with a letter or digit (or, leniently, "_" or UTF-8)
     } else if (is_high(c)) {
-      n = detail::utf8_sequence(d, i);
+      n = base::utf8_sequence(d, i);
       if (n < 2) return false;
     } else if (!is_alnum(c) && c != '_') {
       return false;

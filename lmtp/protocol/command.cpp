@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "lmtp/protocol/limits.h"
-#include "lmtp/protocol/utf8.h"
+#include "base/utf8.h"
 
 namespace lmtp::protocol {
 namespace {
@@ -58,7 +58,7 @@ bool parse_params(std::string_view s, std::size_t pos, std::vector<Param>& out) 
       while (pos < s.size() && s[pos] != ' ') {
         const auto u = static_cast<unsigned char>(s[pos]);
         if (u >= 0x80) {
-          const std::size_t n = detail::utf8_sequence(s, pos);
+          const std::size_t n = base::utf8_sequence(s, pos);
           if (n == 0) return false;
           pos += n;
         } else if (u < 33 || u > 126 || u == '=') {

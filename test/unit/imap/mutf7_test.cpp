@@ -5,7 +5,7 @@
 #include <string>
 
 #include "imap/syntax/mutf7.h"
-#include "imap/syntax/utf8.h"
+#include "base/utf8.h"
 #include "test/unit/imap/imap_test_util.h"
 
 namespace {
@@ -91,7 +91,7 @@ BOOST_AUTO_TEST_CASE(every_bmp_character_round_trips) {
   for (char32_t cp = 1; cp < 0x10000; ++cp) {
     if (cp >= 0xD800 && cp <= 0xDFFF) continue;
     utf8.clear();
-    imap::syntax::detail::append_utf8(utf8, cp);
+    base::append_utf8(utf8, cp);
     utf8 += "x";
     auto enc = mutf7_encode(utf8);
     BOOST_REQUIRE(enc.has_value());

@@ -1,11 +1,12 @@
-// UTF-8 decoding for the syntax layer (internal): strict RFC 3629, no overlong forms, no surrogates, <= U+10FFFF.
+// UTF-8 (RFC 3629), strict: no overlong forms, no surrogates, nothing above U+10FFFF. Shared by the protocol
+// layers (IMAP strings and mailbox names, LMTP addresses) and mail/ (search text).
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 
-namespace imap::syntax::detail {
+namespace base {
 
 // Decodes one code point at s[i]; on success stores it in cp, advances i and returns true. On an invalid or
 // truncated sequence returns false and leaves i unchanged.
@@ -57,6 +58,13 @@ inline void append_utf8(std::string& out, char32_t cp) {
   }
 }
 
+// The length of the valid sequence starting at s[i] (1 for ASCII), or 0 if the bytes there are not one.
+inline std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  char32_t cp = 0;
+  std::size_t at = i;
+  return decode_utf8(s, at, cp) ? at - i : 0;
+}
+
 // True if every byte of s belongs to a valid UTF-8 sequence.
 inline bool valid_utf8(std::string_view s) {
   char32_t cp = 0;
@@ -66,4 +74,4 @@ inline bool valid_utf8(std::string_view s) {
   return true;
 }
 
-}  // namespace imap::syntax::detail
+}  // namespace base
