@@ -3,6 +3,12 @@
 SealboxServer(binary) makes a temporary directory, runs `sealbox init` in it, switches the config to fast KDF
 parameters and a loopback port chosen by the kernel, turns LMTP off, writes a self-signed certificate for
 localhost / 127.0.0.1 with the openssl CLI, adds one user with a random password and starts `sealbox serve`.
+
+SealboxServer(binary, lmtp=[...]) turns LMTP on instead, listening where the list says ("127.0.0.1:0" for a port
+the kernel picks, read back from `lmtp=PORT` in the ports file into .lmtp_port; "unix:NAME" for a UNIX socket,
+relative names under the root, in .lmtp_sockets). users=[...] adds more accounts, each with its own random
+password (.passwords maps every user, the first one included, to its password).
+
 Use it as a context manager: on exit the server gets SIGTERM (SIGKILL if it does not stop within 20 s) and the
 directory is removed, unless SEALBOX_INTEROP_KEEP=1 is set (then its path is printed).
 
@@ -74,10 +80,16 @@ def find_binary(argv_value=None):
 
 
 class SealboxServer:
-    def __init__(self, binary, user="alice", prefix="sealbox-interop-"):
+    def __init__(self, binary, user="alice", prefix="sealbox-interop-", lmtp=None, users=()):
         self.binary = binary
         self.user = user
         self.password = "pw-" + secrets.token_urlsafe(18)
+        self.passwords = {user: self.password}
+        for name in users:
+            self.passwords[name] = "pw-" + secrets.token_urlsafe(18)
+        self.lmtp = list(lmtp or [])  # [lmtp] listen; empty: LMTP off (the default)
+        self.lmtp_port = None         # the TCP port of "HOST:0" (from `lmtp=PORT` in the ports file)
+        self.lmtp_sockets = []        # absolute paths of the "unix:PATH" listeners
         self.base = tempfile.mkdtemp(prefix=prefix)
         self.root = os.path.join(self.base, "root")
         self.cafile = os.path.join(self.root, "tls", "fullchain.pem")
@@ -113,7 +125,7 @@ class SealboxServer:
         text = _set_in_section(text, "security", "kdf_passes", "2")
         text = _set_in_section(text, "security", "kdf_memory_mib", "19")
         text = _set_in_section(text, "imap", "listen", '["127.0.0.1:0"]')
-        text = _set_in_section(text, "lmtp", "listen", "[]")
+        text = _set_in_section(text, "lmtp", "listen", "[%s]" % ", ".join('"%s"' % a for a in self.lmtp))
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
         os.makedirs(os.path.join(self.root, "tls"), exist_ok=True)
@@ -124,6 +136,16 @@ class SealboxServer:
         with open(self.password_file, "w") as f:
             f.write(self.password + "\n")
         self.sealbox("user", "add", self.user, "--password-file", self.password_file)
+        for name, password in self.passwords.items():
+            if name == self.user:
+                continue
+            path = os.path.join(self.base, "password-" + name)
+            with open(path, "w") as f:
+                f.write(password + "\n")
+            self.sealbox("user", "add", name, "--password-file", path)
+        for address in self.lmtp:
+            if address.startswith("unix:"):
+                self.lmtp_sockets.append(os.path.join(self.root, address[len("unix:"):]))
 
     def start(self):
         self._log = open(self.log_path, "ab")
@@ -136,10 +158,21 @@ class SealboxServer:
                 raise RuntimeError("sealbox serve exited with %d:\n%s" % (self.proc.returncode, self.server_log()))
             try:
                 with open(self.ports_file) as f:
-                    m = re.search(r"^imaps=(\d+)$", f.read(), re.M)
+                    ports = f.read()
+                m = re.search(r"^imaps=(\d+)$", ports, re.M)
+                m_lmtp = re.search(r"^lmtp=(\d+)$", ports, re.M)
+                want_lmtp = any(not a.startswith("unix:") for a in self.lmtp)
+                if m and want_lmtp and not m_lmtp:
+                    raise RuntimeError("LMTP listens on %s but the ports file has no lmtp=PORT:\n%s" %
+                                       (self.lmtp, ports))
                 if m:
                     self.port = int(m.group(1))
+                    if m_lmtp:
+                        self.lmtp_port = int(m_lmtp.group(1))
                     log("sealbox serve: pid %d, imaps=127.0.0.1:%d, root %s" % (self.proc.pid, self.port, self.root))
+                    if self.lmtp:
+                        log("LMTP: %s" % ", ".join(["127.0.0.1:%d" % self.lmtp_port] * bool(self.lmtp_port) +
+                                                   self.lmtp_sockets))
                     return
             except FileNotFoundError:
                 pass
@@ -192,10 +225,11 @@ class SealboxServer:
         ctx.verify_mode = ssl.CERT_REQUIRED
         return ctx
 
-    def connect(self, host="localhost", login=True, timeout=60):
+    def connect(self, host="localhost", login=True, timeout=60, user=None):
         """imaplib over implicit TLS; `host` is both the address dialled and the name the certificate must carry
-        (localhost: the DNS SAN; 127.0.0.1: the IP SAN)."""
+        (localhost: the DNS SAN; 127.0.0.1: the IP SAN). `user`: log in as that account (default: the first)."""
         c = imaplib.IMAP4_SSL(host, self.port, ssl_context=self.tls_context(), timeout=timeout)
         if login:
-            c.login(self.user, self.password)
+            name = user or self.user
+            c.login(name, self.passwords[name])
         return c
