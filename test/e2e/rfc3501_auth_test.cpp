@@ -12,7 +12,7 @@ using namespace test_support;
 
 namespace {
 
-const std::string kCapabilities = "IMAP4rev1 AUTH=PLAIN SASL-IR ID NAMESPACE UIDPLUS UNSELECT CHILDREN";
+const std::string kCapabilities = "IMAP4rev1 AUTH=PLAIN SASL-IR ID IDLE NAMESPACE UIDPLUS UNSELECT CHILDREN";
 
 struct AuthFixture {
   AuthFixture() {
