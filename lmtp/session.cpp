@@ -181,7 +181,8 @@ class Session {
       auto replies = co_await deliver(*completion.deliver);
       for (const auto& reply : replies) send(reply);
     }
-    message_.clear();
+    // A BDAT chunk that is not the last leaves the transaction open: keep what the chunks have brought so far.
+    if (tx_.phase() != Transaction::Phase::chunks) message_.clear();
   }
 
   // Stores the message once per distinct account and returns one reply per recipient, in RCPT order.
