@@ -161,7 +161,7 @@ void BlobWriter::emit(bool final, base::Bytes& out) {
 }
 
 BlobReader::BlobReader(const Key& dek, base::ByteSpan prefix)
-    : dek_(dek.clone()), prefix_(prefix.begin(), prefix.end()) {}
+    : dek_(dek), prefix_(prefix.begin(), prefix.end()) {}
 
 base::Status BlobReader::feed(base::ByteSpan data, base::Bytes& out) {
   if (failed_) return base::fail(base::Errc::corrupt, "blob reader already failed");

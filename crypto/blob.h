@@ -79,6 +79,8 @@ class BlobWriter {
 
 // Decodes blob bytes fed in any pieces (a file read loop, a fuzzer). Not thread-safe.
 // Errors are Errc::corrupt with a detail naming the chunk; after an error the reader stays failed.
+// The reader refers to `dek`, which must outlive it (readers live inside one read call; not copying the key saves a
+// guarded allocation per message, which SEARCH pays for every message it decrypts: bench/README.md).
 class BlobReader {
  public:
   BlobReader(const Key& dek, base::ByteSpan prefix);
@@ -91,7 +93,7 @@ class BlobReader {
  private:
   base::Status open_frame(base::ByteSpan sealed, bool final, base::Bytes& out);
 
-  Key dek_;
+  const Key& dek_;
   base::Bytes prefix_;
   base::Bytes buffer_;
   base::Bytes header_;

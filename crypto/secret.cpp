@@ -69,6 +69,11 @@ Key Key::from(std::span<const std::uint8_t> bytes) {
   return k;
 }
 
+Key Key::adopt(SecretBytes bytes) {
+  if (bytes.size() != kKeyBytes) std::abort();  // a programming error, never input-driven
+  return Key(std::move(bytes));
+}
+
 Key Key::clone() const { return from(span()); }
 
 }  // namespace crypto

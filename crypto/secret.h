@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <utility>
 
 namespace crypto {
 
@@ -48,6 +49,7 @@ class Key {
   Key() : bytes_(kKeyBytes) {}
   static Key random();
   static Key from(std::span<const std::uint8_t> bytes);  // requires bytes.size() == kKeyBytes
+  static Key adopt(SecretBytes bytes);                     // takes the memory itself; requires size kKeyBytes
   Key clone() const;
 
   const std::uint8_t* data() const { return bytes_.data(); }
@@ -55,6 +57,7 @@ class Key {
   std::span<const std::uint8_t> span() const { return bytes_.span(); }
 
  private:
+  explicit Key(SecretBytes bytes) : bytes_(std::move(bytes)) {}
   SecretBytes bytes_;
 };
 

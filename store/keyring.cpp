@@ -33,7 +33,7 @@ base::Result<crypto::Key> Keyring::unwrap_dek(base::ByteSpan wrapped, std::strin
   if (!dek || dek->size() != crypto::kKeyBytes) {
     return base::fail(base::Errc::corrupt, "message key for blob " + std::string(blob_id) + " failed authentication");
   }
-  return crypto::Key::from(dek->span());
+  return crypto::Key::adopt(std::move(*dek));
 }
 
 }  // namespace store

@@ -139,9 +139,10 @@ BOOST_FIXTURE_TEST_CASE(sealbox_deliver_reaches_idle_sessions_at_once, IdleFixtu
              std::vector<std::string>{"* 1 FETCH (BODY[] {" + std::to_string(delivered.size()) + "}\r\n" + delivered + ")"});
   // A second delivery while not idling shows up with the next NOOP.
   server.deliver("alice", delivered);
-  for (int i = 0; i < 50 && a->last_untagged().empty(); ++i) {
+  for (int i = 0; i < 50; ++i) {
     BOOST_TEST(a->command("a2", "NOOP") == "a2 OK NOOP completed");
-    if (a->last_untagged().empty()) std::this_thread::sleep_for(100ms);
+    if (!a->last_untagged().empty()) break;
+    std::this_thread::sleep_for(100ms);
   }
   BOOST_TEST(a->last_untagged() == std::vector<std::string>{"* 2 EXISTS"});
 }
