@@ -32,7 +32,7 @@
 namespace app {
 namespace {
 
-using Ready = std::function<void(std::uint16_t imaps_port)>;
+using Ready = std::function<void(std::uint16_t imaps_port, std::uint16_t lmtp_port)>;
 
 constexpr std::chrono::seconds kGrace{2};      // commands in flight may finish
 constexpr std::chrono::seconds kAbortWait{5};  // then aborted sessions have this long to unwind
@@ -76,16 +76,18 @@ int serve(const config::Config& cfg, const std::string& ports_file, const Ready&
     for (const auto& address : lmtp_listener->addresses()) spdlog::info("LMTP listening on {}", address);
   }
   std::uint16_t port = (*listener)->ports().front();
-  if (!ports_file.empty()) {
-    std::string text = "imaps=" + std::to_string(port) + "\n";
-    if (lmtp_listener) {
-      for (auto p : lmtp_listener->ports()) {
-        if (p != 0) {
-          text += "lmtp=" + std::to_string(p) + "\n";
-          break;
-        }
+  std::uint16_t lmtp_port = 0;  // the first TCP LMTP listener's (UNIX sockets have none)
+  if (lmtp_listener) {
+    for (auto p : lmtp_listener->ports()) {
+      if (p != 0) {
+        lmtp_port = p;
+        break;
       }
     }
+  }
+  if (!ports_file.empty()) {
+    std::string text = "imaps=" + std::to_string(port) + "\n";
+    if (lmtp_port != 0) text += "lmtp=" + std::to_string(lmtp_port) + "\n";
     std::filesystem::path path(ports_file);
     auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
     if (auto w = store::write_file_durably(path, dir, base::as_bytes(text)); !w) return report(w.error());
@@ -138,7 +140,7 @@ int serve(const config::Config& cfg, const std::string& ports_file, const Ready&
     wait_for_sessions();
   });
   io.start();
-  if (ready) ready(port);
+  if (ready) ready(port, lmtp_port);
   stopping.get_future().wait();
   // io.stop() lets the threads finish the work they have; a reply still owed by the pool must not hang us.
   if (!io.join_for(kAbortWait)) {
@@ -174,8 +176,8 @@ int run_demo(const std::string& root_arg, const std::string& ports_file) {
     if (auto made = store::make_dirs(dir, false); !made) return report(made.error());
   }
   const char* demo_config =
-      "# Written by `sealbox demo`: IMAPS on a free loopback port, nothing else.\n"
-      "[imap]\nlisten = [\"127.0.0.1:0\"]\n[lmtp]\nlisten = []\n[log]\nlevel = \"warn\"\n";
+      "# Written by `sealbox demo`: IMAPS and LMTP on free loopback ports, nothing else.\n"
+      "[imap]\nlisten = [\"127.0.0.1:0\"]\n[lmtp]\nlisten = [\"127.0.0.1:0\"]\n[log]\nlevel = \"warn\"\n";
   if (auto w = store::write_file_durably(root / "sealbox.toml", root, base::as_bytes(std::string(demo_config))); !w) {
     return report(w.error());
   }
@@ -206,18 +208,21 @@ int run_demo(const std::string& root_arg, const std::string& ports_file) {
     if (auto w = d->write(base::as_bytes(msg)); !w) return report(w.error());
     if (auto c = d->commit(); !c) return report(c.error());
   }
-  auto ready = [&](std::uint16_t port) {
+  auto ready = [&](std::uint16_t port, std::uint16_t lmtp_port) {
     std::printf(
-        "\nSealbox demo is running: IMAPS on 127.0.0.1:%u (implicit TLS, self-signed certificate).\n"
+        "\nSealbox demo is running: IMAPS on 127.0.0.1:%u (implicit TLS, self-signed certificate), LMTP on "
+        "127.0.0.1:%u.\n"
         "  user:     demo\n  password: %s\n  data:     %s%s\n  cert:     %s\n\n"
         "Connect with any IMAP client (accept the self-signed certificate), for example:\n"
         "  python3 -c \"import imaplib,ssl; c=imaplib.IMAP4_SSL('127.0.0.1',%u,ssl_context=ssl._create_unverified_context()); "
         "c.login('demo','%s'); c.select(); print(c.fetch('1:*','(BODY.PEEK[HEADER.FIELDS (SUBJECT)])'))\"\n"
         "  openssl s_client -quiet -connect 127.0.0.1:%u     then type: a LOGIN demo %s\n"
         "  mutt -f imaps://demo@localhost:%u/\n\n"
+        "Deliver mail as an MTA would; a client in IDLE sees it at once:\n"
+        "  swaks --protocol LMTP --server 127.0.0.1:%u --to demo@localhost\n\n"
         "Stop with Ctrl-C.\n",
-        port, password.c_str(), root.c_str(), temporary ? " (removed when the demo stops)" : "",
-        cfg->tls.certificate_chain.c_str(), port, password.c_str(), port, password.c_str(), port);
+        port, lmtp_port, password.c_str(), root.c_str(), temporary ? " (removed when the demo stops)" : "",
+        cfg->tls.certificate_chain.c_str(), port, password.c_str(), port, password.c_str(), port, lmtp_port);
     std::fflush(stdout);
   };
   int code = serve(*cfg, ports_file, ready);
