@@ -31,7 +31,24 @@ Server::Server(actors::Registry& registry, actors::Scheduler& pool, const config
     : registry_(registry), pool_(pool), config_(config) {}
 
 std::string Server::capabilities() const {
-  return "IMAP4rev1 AUTH=PLAIN SASL-IR ID IDLE NAMESPACE UIDPLUS UNSELECT CHILDREN";
+  // One per line, each with its RFC (README.md has the table): the same before and after login.
+  static const char* const kCapabilities[] = {
+      "IMAP4rev1",   // RFC 3501
+      "AUTH=PLAIN",  // RFC 4616
+      "SASL-IR",     // RFC 4959
+      "ID",          // RFC 2971
+      "IDLE",        // RFC 2177
+      "NAMESPACE",   // RFC 2342
+      "UIDPLUS",     // RFC 4315
+      "UNSELECT",    // RFC 3691
+      "CHILDREN",    // RFC 3348
+  };
+  std::string out;
+  for (const char* c : kCapabilities) {
+    if (!out.empty()) out += ' ';
+    out += c;
+  }
+  return out;
 }
 
 asio::awaitable<void> Server::serve(std::shared_ptr<net::Connection> connection) {
