@@ -1,5 +1,9 @@
 #include "store/account.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -293,6 +297,7 @@ base::Result<std::vector<Account::Prepared>> Account::prepare_import(std::size_t
   std::string inbox_id = find_mailbox("INBOX")->id;
   std::vector<Prepared> out;
   bool renamed = false;
+  DirSyncer linked;
   for (const auto& name : names) {
     if (out.size() >= limit) break;
     if (skip.count(name)) continue;
@@ -329,25 +334,29 @@ base::Result<std::vector<Account::Prepared>> Account::prepare_import(std::size_t
     p.message.size = body->size();
     p.message.internal_date = info->received;
     p.message.structure = describe_message(base::as_chars(*body));
+    // The message file is linked into blobs/ before it is indexed: the moment a session learns of the message
+    // (the index commit), its file is where readers look. A link left by a crashed attempt is the same file.
+    fs::path blob = paths_.blob(id);
+    SB_CHECK(make_dirs(blob.parent_path(), true));
+    if (::link((paths_.spool() / p.spool_name).c_str(), blob.c_str()) != 0 && errno != EEXIST) {
+      return io_error("link", blob);
+    }
+    linked.add(blob.parent_path());
     out.push_back(std::move(p));
   }
   if (renamed) SB_CHECK(fsync_dir(paths_.spool()));
+  SB_CHECK(linked.sync());
   return out;
 }
 
 base::Status Account::finish_import(const std::vector<std::string>& spool_names) const {
-  DirSyncer syncer;
+  // The messages are indexed and their files already linked in blobs/ (prepare_import): drop the spool names.
   std::error_code ec;
   for (const auto& name : spool_names) {
-    std::string id = name.substr(0, name.find('.'));
-    fs::path dir = paths_.blob(id).parent_path();
-    SB_CHECK(make_dirs(dir, true));
-    fs::rename(paths_.spool() / name, paths_.blob(id), ec);
-    if (ec) return base::fail(base::Errc::io, "rename spool entry " + name + ": " + ec.message());
-    syncer.add(dir);
+    fs::remove(paths_.spool() / name, ec);
+    if (ec) return base::fail(base::Errc::io, "remove spool entry " + name + ": " + ec.message());
   }
-  syncer.add(paths_.spool());
-  return syncer.sync();
+  return fsync_dir(paths_.spool());
 }
 
 base::Result<ImportReport> Account::import_spool(std::int64_t now) {

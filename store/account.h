@@ -92,7 +92,9 @@ class Account {
   // Step 1: the spool entries (arrival order, at most `limit`, none named in `skip`), each unsealed,
   // authenticated, resolved to its target mailbox and bound to it: the file is renamed ID.MAILBOXID (durably)
   // before anything is indexed, so a retry after a crash goes to the same mailbox even if names changed
-  // meanwhile, where the duplicate check finds it. Entries that fail are reported in `errors` and left in place.
+  // meanwhile, where the duplicate check finds it. The file is then hard-linked (durably) as blobs/XX/ID, so it is
+  // in place before its index record can announce it to any session. Entries that fail are reported in `errors`
+  // and left in place.
   struct Prepared {
     std::string mailbox_id;
     std::string spool_name;  // the file in spool/ ("ID.MAILBOXID")
@@ -100,7 +102,7 @@ class Account {
   };
   base::Result<std::vector<Prepared>> prepare_import(std::size_t limit, std::vector<std::string>& errors,
                                                      const std::set<std::string>& skip = {});
-  // Step 2, once the index records are durable: move the files from spool/ to blobs/ (a rename, never a copy).
+  // Step 2, once the index records are durable: remove the spool names (the files live on in blobs/).
   base::Status finish_import(const std::vector<std::string>& spool_names) const;
 
   // Delivery key rotation (DESIGN.md §3): once the current epoch has lasted `period_seconds`, makes the next
