@@ -170,11 +170,16 @@ void MailboxActor::on(StoreFlags& m) {
 void MailboxActor::on(Expunge& m) {
   if (destroyed_) return m.reply(gone());
   if (poisoned()) return m.reply(broken());
+  if (m.regardless_of_flags && !m.only) {
+    return m.reply(base::fail(base::Errc::invalid_argument, "expunge regardless of flags needs a UID set"));
+  }
   std::vector<std::uint32_t> uids;
   std::set<std::uint32_t> only;
   if (m.only) only.insert(m.only->begin(), m.only->end());
   for (const auto& meta : store_->messages()) {
-    if (has_flag(meta.flags, "\\Deleted") && (!m.only || only.count(meta.uid))) uids.push_back(meta.uid);
+    if ((m.regardless_of_flags || has_flag(meta.flags, "\\Deleted")) && (!m.only || only.count(meta.uid))) {
+      uids.push_back(meta.uid);
+    }
   }
   if (!uids.empty()) {
     auto& c = change();

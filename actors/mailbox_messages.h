@@ -115,6 +115,9 @@ struct Expunge {  // removes \Deleted messages, only among `only` when given (UI
   using Reply = base::Result<std::vector<std::uint32_t>>;
   SessionId session = 0;
   std::optional<std::vector<std::uint32_t>> only;
+  // MOVE (RFC 6851 §3.3): remove every message of `only` still present, \Deleted or not (MOVE never sets
+  // \Deleted). Requires `only` (invalid_argument otherwise). Replies the UIDs removed, like any expunge.
+  bool regardless_of_flags = false;
   Promise<Reply> reply;
 };
 struct AddMessages {  // bodies are already durable blob files; adds index records for them

@@ -3,7 +3,11 @@
 //      the message is durable; 16 connections to one mailbox share journal commits)
 //   2. FETCH BODY.PEEK[] of the same, with 1 and 16 connections
 //   3. the actor round trip (I/O strand -> pool -> strand) in microseconds, in-process
-// Usage: imap_bench [--sealbox PATH] [--seconds S]   (default: the sealbox binary next to bench/, 2 s per case)
+//   4. FETCH BODY.PEEK[] of 4 KiB and 1 MiB mail-like messages on 1 connection, without and with COMPRESS=DEFLATE
+//      (RFC 4978): messages/s, MB/s of payload, and the bytes the server wrote inside TLS per message (compressed
+//      ones with COMPRESS; counted by the client before inflating)
+// Usage: imap_bench [--sealbox PATH] [--seconds S] [--compress-only]
+//   (default: the sealbox binary next to bench/, 2 s per case; --compress-only runs case 4 alone)
 // Bounded: each case stops after S seconds or 20,000 operations. Uses a temporary root under $TMPDIR.
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
@@ -161,6 +165,55 @@ void imap_cases(const Options& opt) {
   server.stop();
 }
 
+// FETCH throughput on one connection with and without COMPRESS=DEFLATE.
+void compress_cases(const Options& opt) {
+  test_support::TempDir dir;
+  auto root = make_root(dir, opt.sealbox);
+  test_support::ServerOptions so;
+  so.binary = opt.sealbox;
+  so.args = {"--root", root.string(), "serve", "--ports-file", "{ports}"};
+  test_support::ServerProcess server(so);
+  auto port = server.imaps_port();
+  constexpr int kMessages = 20;
+
+  std::printf("\n%-34s %12s %10s %16s\n", "FETCH, 1 conn (over TLS, loopback)", "messages/s", "MB/s", "wire bytes/msg");
+  for (std::size_t size : {std::size_t{4096}, std::size_t{1} << 20}) {
+    const char* label = size == 4096 ? "4 KiB" : "1 MiB";
+    {
+      auto filler = login(port);
+      for (int i = 0; i < kMessages; ++i) append_one(filler, bench::mail_like(size, 100 + static_cast<unsigned>(i)), i);
+    }
+    for (bool compressed : {false, true}) {
+      auto c = login(port);
+      if (compressed) {
+        c.send("z COMPRESS DEFLATE\r\n");
+        auto ok = c.read_line();
+        if (ok != "z OK DEFLATE active") throw std::runtime_error("COMPRESS failed: " + ok);
+        c.start_deflate();
+      }
+      const std::uint64_t bytes0 = c.bytes_received();
+      int ops = 0;
+      auto t0 = std::chrono::steady_clock::now();
+      for (; bench::seconds_since(t0) < opt.seconds && ops < kMaxOps; ++ops) {
+        std::string t = "f" + std::to_string(ops);
+        c.send(t + " FETCH " + std::to_string(1 + ops % kMessages) + " BODY.PEEK[]\r\n");
+        auto lines = c.read_response(t, std::chrono::seconds(60));
+        if (lines.back().rfind(t + " OK", 0) != 0 || lines[0].size() < size) {
+          throw std::runtime_error("FETCH failed: " + lines.back());
+        }
+      }
+      const double s = bench::seconds_since(t0);
+      const double wire = static_cast<double>(c.bytes_received() - bytes0) / std::max(ops, 1);
+      std::printf("FETCH  %-6s %-27s %12.0f %10.1f %16.0f\n", label, compressed ? "COMPRESS=DEFLATE" : "plain",
+                  ops / s, ops * static_cast<double>(size) / s / 1e6, wire);
+    }
+    auto wipe = login(port);  // empty the mailbox before the next size
+    wipe.command("d", "STORE 1:* +FLAGS.SILENT (\\Deleted)", std::chrono::seconds(60));
+    wipe.command("e", "EXPUNGE", std::chrono::seconds(60));
+  }
+  server.stop();
+}
+
 // --- The actor round trip, in-process ---
 struct Ping {
   using Reply = base::Result<int>;
@@ -204,14 +257,20 @@ void actor_round_trip() {
 int main(int argc, char** argv) {
   Options opt;
   opt.sealbox = (std::filesystem::path(argv[0]).parent_path() / ".." / "sealbox").lexically_normal().string();
-  for (int i = 1; i + 1 < argc; ++i) {
+  bool compress_only = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--compress-only") == 0) compress_only = true;
+    if (i + 1 >= argc) continue;
     if (std::strcmp(argv[i], "--sealbox") == 0) opt.sealbox = argv[i + 1];
     if (std::strcmp(argv[i], "--seconds") == 0) opt.seconds = std::atof(argv[i + 1]);
   }
   bench::print_header("imap_bench");
   try {
-    actor_round_trip();
-    imap_cases(opt);
+    if (!compress_only) {
+      actor_round_trip();
+      imap_cases(opt);
+    }
+    compress_cases(opt);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "imap_bench: %s\n", e.what());
     return 1;

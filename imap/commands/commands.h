@@ -48,12 +48,19 @@ asio::awaitable<void> fetch(Session& s, std::string_view tag, const syntax::Fetc
 // idle.cpp: authenticated or selected
 asio::awaitable<void> idle(Session& s, std::string_view tag);
 
+// enable.cpp: authenticated or selected (RFC 5161)
+asio::awaitable<void> enable(Session& s, std::string_view tag, const syntax::Enable& cmd);
+
 // search.cpp
 asio::awaitable<void> search(Session& s, std::string_view tag, const syntax::Search& cmd);
 
 // store.cpp
 asio::awaitable<void> store(Session& s, std::string_view tag, const syntax::Store& cmd);
 asio::awaitable<void> copy(Session& s, std::string_view tag, const syntax::Copy& cmd);
+asio::awaitable<void> move(Session& s, std::string_view tag, const syntax::Move& cmd);  // RFC 6851
+
+// compress.cpp: authenticated or selected (RFC 4978 COMPRESS=DEFLATE)
+asio::awaitable<void> compress(Session& s, std::string_view tag, const syntax::Compress& cmd);
 
 // append.cpp: the bodies stream in before the command is complete (see syntax/command_reader.h).
 asio::awaitable<void> append_body(Session& s, const syntax::ReadResult& announced);

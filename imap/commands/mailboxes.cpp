@@ -1,6 +1,14 @@
-// CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST, LSUB, STATUS (RFC 3501 §6.3), NAMESPACE (RFC 2342).
+// CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST, LSUB, STATUS (RFC 3501 §6.3), NAMESPACE (RFC 2342),
+// SPECIAL-USE and CREATE-SPECIAL-USE (RFC 6154).
+//
+// Special use: LIST always shows a mailbox's special-use attributes (RFC 6154 §2 allows it on every LIST); the
+// SPECIAL-USE selection option lists only mailboxes that have one. CREATE ... (USE (\Sent ...)) sets them; this store
+// has no virtual mailboxes, so \All and \Flagged are refused with NO [USEATTR], as is any unknown attribute, and the
+// mailbox is not created (§3). Several mailboxes may share a use (§3 allows it).
 #include <asio/use_awaitable.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -33,6 +41,19 @@ struct Tree {
   }
 };
 
+// The canonical spelling of a special-use attribute this server can set, or "" (RFC 6154 §2).
+std::string_view supported_use(std::string_view attr) {
+  for (std::string_view known : {"\\Archive", "\\Drafts", "\\Junk", "\\Sent", "\\Trash"}) {
+    if (attr.size() == known.size() &&
+        std::equal(attr.begin(), attr.end(), known.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return known;
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 asio::awaitable<void> create(Session& s, std::string_view tag, const syntax::Create& cmd) {
@@ -42,7 +63,17 @@ asio::awaitable<void> create(Session& s, std::string_view tag, const syntax::Cre
   if (name->size() > 1 && name->back() == '/') name->pop_back();
   if (*name == "INBOX") co_return s.reply(tag, "NO", "INBOX always exists", "ALREADYEXISTS");
   if (auto valid = validate_new_mailbox_name(*name); !valid) co_return s.reply_error(tag, valid.error());
-  auto request = actors::CreateMailbox{*name, "", {}};
+  if (!cmd.other_params.empty()) co_return s.reply(tag, "BAD", "Unknown CREATE parameter");
+  std::string uses;
+  for (auto attr : cmd.special_use) {
+    auto known = supported_use(attr);
+    if (known.empty()) {
+      co_return s.reply(tag, "NO", "Special use " + std::string(attr) + " is not supported here", "USEATTR");
+    }
+    if (uses.find(known) != std::string::npos) continue;
+    uses += (uses.empty() ? "" : " ") + std::string(known);
+  }
+  auto request = actors::CreateMailbox{*name, uses, {}};
   auto made = co_await s.account->ask(std::move(request), use_awaitable);
   if (!made) co_return s.reply_error(tag, made.error());
   s.reply(tag, "OK", "CREATE completed");
@@ -114,6 +145,7 @@ asio::awaitable<void> list(Session& s, std::string_view tag, const syntax::List&
   for (const auto& name : names) {
     bool exists = tree.existing.count(name) != 0;
     if (cmd.select_subscribed && !subscribed.count(name)) continue;
+    if (cmd.select_special_use && (!exists || tree.existing.at(name).empty())) continue;
     if (!matches(name)) continue;
     s.out.untagged().atom("LIST").open();
     if (!exists) s.out.atom("\\Noselect");

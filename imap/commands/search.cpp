@@ -1,5 +1,6 @@
 // SEARCH and UID SEARCH (RFC 3501 §6.4.4) with every RFC 3501 key, and CHARSET UTF-8 / US-ASCII (anything else:
-// NO [BADCHARSET (UTF-8 US-ASCII)]).
+// NO [BADCHARSET (UTF-8 US-ASCII)]); RETURN (MIN MAX ALL COUNT) answered with ESEARCH (RFC 4731) and RETURN (SAVE)
+// with "$" (RFC 5182; the saved result lives in the MailboxView).
 //
 // The criteria are compiled into an owned tree (needles case-folded once, sequence sets resolved against the
 // session's view) and evaluated in two passes. The first runs on the session strand with what the view knows
@@ -125,8 +126,14 @@ base::Result<Node> compile(const Key& key, const session::MailboxView& view) {
       node.number = key.number;
       break;
     case Kind::sequence_set: case Kind::uid:
-      if (key.set.saved) return base::fail(base::Errc::invalid_argument, "$ needs SEARCHRES, which is not offered");
       node.seqs = resolve(view, key.set, key.kind == Kind::uid);
+      if (key.set.saved) {  // "$": the saved result (RFC 5182), with any other members of the set
+        std::vector<std::uint32_t> saved;
+        view.resolve(syntax::SequenceSet{{}, true}, true, saved);
+        node.seqs.insert(node.seqs.end(), saved.begin(), saved.end());
+        std::sort(node.seqs.begin(), node.seqs.end());
+        node.seqs.erase(std::unique(node.seqs.begin(), node.seqs.end()), node.seqs.end());
+      }
       break;
     case Kind::all: case Kind::answered: case Kind::deleted: case Kind::draft: case Kind::flagged: case Kind::new_:
     case Kind::old: case Kind::recent: case Kind::seen: case Kind::unanswered: case Kind::undeleted:
@@ -276,15 +283,67 @@ base::Result<std::vector<char>> evaluate_on_pool(const Node& root, const std::ve
   return matched;
 }
 
+// Ascending numbers as a compact sequence-set: "2,10:15,21".
+std::string compact_set(const std::vector<std::uint32_t>& sorted) {
+  std::string out;
+  for (std::size_t i = 0; i < sorted.size();) {
+    std::size_t j = i;
+    while (j + 1 < sorted.size() && sorted[j + 1] == sorted[j] + 1) ++j;
+    if (!out.empty()) out += ',';
+    out += std::to_string(sorted[i]);
+    if (j > i) out += ':' + std::to_string(sorted[j]);
+    i = j + 1;
+  }
+  return out;
+}
+
+// The answer to SEARCH RETURN (...) (RFC 4731 §3.1, RFC 5182 §2.4), `matches` being ascending sequence numbers:
+// one "* ESEARCH (TAG "t") [UID] [MIN n] [MAX n] [COUNT n] [ALL set]" unless SAVE is the only option (RFC 9051
+// §6.4.4: SAVE alone suppresses it). MIN, MAX and ALL are left out when nothing matched; COUNT is always there.
+// "RETURN ()" means ALL. With SAVE, "$" becomes MIN and/or MAX when those are the only other options, else
+// every match; as UIDs either way (see MailboxView::set_saved).
+void write_esearch(Session& s, std::string_view tag, const syntax::Search& cmd,
+                   const std::vector<std::uint32_t>& matches) {
+  syntax::SearchReturn ret = *cmd.ret;
+  if (!ret.min && !ret.max && !ret.all && !ret.count && !ret.save) ret.all = true;
+  std::vector<std::uint32_t> values;  // what the client is told: sequence numbers or UIDs, ascending
+  values.reserve(matches.size());
+  for (auto seq : matches) values.push_back(cmd.uid ? s.view->at(seq).uid : seq);
+  if (ret.min || ret.max || ret.all || ret.count) {
+    s.out.untagged().atom("ESEARCH").open().atom("TAG").quoted(tag).close();
+    if (cmd.uid) s.out.atom("UID");
+    if (ret.min && !values.empty()) s.out.atom("MIN").number(values.front());
+    if (ret.max && !values.empty()) s.out.atom("MAX").number(values.back());
+    if (ret.count) s.out.atom("COUNT").number(values.size());
+    if (ret.all && !values.empty()) s.out.atom("ALL").atom(compact_set(values));
+    s.out.end();
+  }
+  if (ret.save) {
+    std::vector<std::uint32_t> saved;
+    if (!ret.all && !ret.count && (ret.min || ret.max)) {
+      if (!matches.empty()) {
+        if (ret.min) saved.push_back(s.view->at(matches.front()).uid);
+        if (ret.max && (!ret.min || matches.back() != matches.front())) saved.push_back(s.view->at(matches.back()).uid);
+      }
+    } else {
+      saved.reserve(matches.size());
+      for (auto seq : matches) saved.push_back(s.view->at(seq).uid);
+    }
+    s.view->set_saved(std::move(saved));
+  }
+}
+
 }  // namespace
 
 asio::awaitable<void> search(Session& s, std::string_view tag, const syntax::Search& cmd) {
+  // RFC 5182 §2.1: a SEARCH with SAVE answered NO empties "$"; one answered BAD leaves it as it was.
+  const bool save = cmd.ret && cmd.ret->save;
   if (cmd.charset && !iequals(*cmd.charset, "UTF-8") && !iequals(*cmd.charset, "US-ASCII")) {
+    if (save) s.view->set_saved({});
     s.out.tagged(tag).atom("NO").open_code("BADCHARSET").open().atom("UTF-8").atom("US-ASCII").close().close_code()
         .text("Unsupported charset").end();
     co_return;
   }
-  if (cmd.ret) co_return s.reply(tag, "BAD", "SEARCH RETURN is not supported");
   auto compiled = compile(cmd.key, *s.view);
   if (!compiled) co_return s.reply(tag, "BAD", compiled.error().detail);
   auto root = std::make_shared<const Node>(std::move(*compiled));
@@ -308,16 +367,23 @@ asio::awaitable<void> search(Session& s, std::string_view tag, const syntax::Sea
     auto job = [root, batch, keys, paths] { return evaluate_on_pool(*root, *batch, keys, paths); };
     auto matched = co_await actors::run_on_pool<base::Result<std::vector<char>>>(s.server.pool(), std::move(job),
                                                                                  asio::use_awaitable);
-    if (!matched) co_return s.reply_error(tag, matched.error());
+    if (!matched) {
+      if (save) s.view->set_saved({});
+      co_return s.reply_error(tag, matched.error());
+    }
     for (std::size_t i = 0; i < batch->size(); ++i) {
       if ((*matched)[i]) matches.push_back((*batch)[i].seq);
     }
   }
   std::sort(matches.begin(), matches.end());
 
-  s.out.untagged().atom("SEARCH");
-  for (auto seq : matches) s.out.number(cmd.uid ? s.view->at(seq).uid : seq);
-  s.out.end();
+  if (cmd.ret) {
+    write_esearch(s, tag, cmd, matches);
+  } else {
+    s.out.untagged().atom("SEARCH");
+    for (auto seq : matches) s.out.number(cmd.uid ? s.view->at(seq).uid : seq);
+    s.out.end();
+  }
   s.apply_flag_changes();
   s.reply(tag, "OK", cmd.uid ? "UID SEARCH completed" : "SEARCH completed");
 }

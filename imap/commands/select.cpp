@@ -61,7 +61,7 @@ asio::awaitable<void> select(Session& s, std::string_view tag, const syntax::Sel
 asio::awaitable<void> close(Session& s, std::string_view tag) {
   // CLOSE expunges silently (no untagged EXPUNGE) unless the mailbox was EXAMINEd (RFC 3501 §6.4.2).
   if (!s.view->read_only()) {
-    auto request3 = actors::Expunge{s.id, std::nullopt, {}};
+    auto request3 = actors::Expunge{s.id, std::nullopt, false, {}};
     auto expunged = co_await s.mailbox->ask(std::move(request3), use_awaitable);
     // A mailbox another session deleted has nothing left to expunge: CLOSE still closes it.
     if (!expunged && expunged.error().code != base::Errc::no_such_mailbox) {
@@ -94,7 +94,7 @@ asio::awaitable<void> expunge(Session& s, std::string_view tag, const syntax::Ex
     only.emplace();
     for (auto seq : seqs) only->push_back(s.view->at(seq).uid);
   }
-  auto request4 = actors::Expunge{s.id, std::move(only), {}};
+  auto request4 = actors::Expunge{s.id, std::move(only), false, {}};
   auto expunged = co_await s.mailbox->ask(std::move(request4), use_awaitable);
   if (!expunged) co_return s.reply_error(tag, expunged.error());
   // The actor posted the change before replying: applying the queue sends the EXPUNGE responses in order.

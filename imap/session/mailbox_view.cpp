@@ -135,6 +135,11 @@ bool MailboxView::resolve(const syntax::SequenceSet& set, bool uids, std::vector
   seqs.clear();
   std::uint32_t n = exists();
   std::uint32_t max_uid = messages_.empty() ? 0 : messages_.back().uid;
+  if (set.saved) {
+    for (auto uid : saved_uids_) {
+      if (auto seq = seq_of(uid)) seqs.push_back(seq);
+    }
+  }
   for (const auto& r : set.ranges) {
     std::uint32_t a = r.first == syntax::kStar ? (uids ? max_uid : n) : r.first;
     std::uint32_t b = r.last == syntax::kStar ? (uids ? max_uid : n) : r.last;

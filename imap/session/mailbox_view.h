@@ -61,7 +61,13 @@ class MailboxView final : public actors::Subscriber {
   // Resolves a sequence set to ascending, unique sequence numbers. For message numbers, a number above
   // exists() makes the set invalid (returns false); for UIDs, missing UIDs are skipped and "n:*" with n above
   // the largest UID still includes the last message (RFC 9051 §6.4.8).
+  // "$" (RFC 5182) adds the saved SEARCH result whatever `uids` says: those of its messages still in view.
   bool resolve(const syntax::SequenceSet& set, bool uids, std::vector<std::uint32_t>& seqs) const;
+
+  // The SEARCH result variable "$" (RFC 5182 §2.1), set by SEARCH RETURN (SAVE). Kept as UIDs, so an expunged
+  // message just drops out (it is no longer in view) and nothing needs renumbering. It lives with the view, so
+  // SELECT, EXAMINE, CLOSE and UNSELECT (which replace or drop the view) reset it to empty.
+  void set_saved(std::vector<std::uint32_t> uids) { saved_uids_ = std::move(uids); }
 
   // Records flags the session learnt from its own STORE reply.
   void set_flags(std::uint32_t uid, std::uint64_t modseq, std::vector<std::string> flags);
@@ -76,6 +82,7 @@ class MailboxView final : public actors::Subscriber {
   std::uint64_t highest_modseq_ = 0;
   std::vector<std::string> keywords_;
   bool read_only_ = false;
+  std::vector<std::uint32_t> saved_uids_;  // "$", ascending
 
   mutable std::mutex mutex_;  // guards queue_ and waker_ (written from pool threads)
   std::deque<actors::MailboxChanged> queue_;

@@ -40,8 +40,17 @@ std::string Server::capabilities() const {
       "IDLE",        // RFC 2177
       "NAMESPACE",   // RFC 2342
       "UIDPLUS",     // RFC 4315
+      "MULTIAPPEND", // RFC 3502
       "UNSELECT",    // RFC 3691
       "CHILDREN",    // RFC 3348
+      "MOVE",        // RFC 6851
+      "LITERAL+",    // RFC 7888
+      "ENABLE",      // RFC 5161
+      "ESEARCH",     // RFC 4731
+      "SEARCHRES",   // RFC 5182
+      "COMPRESS=DEFLATE",  // RFC 4978
+      "SPECIAL-USE",         // RFC 6154
+      "CREATE-SPECIAL-USE",  // RFC 6154
   };
   std::string out;
   for (const char* c : kCapabilities) {
@@ -205,7 +214,7 @@ asio::awaitable<void> Session::handle(const syntax::ReadResult& r) {
     }
     case ReadKind::sync_literal:
       if (state == State::not_authenticated && r.literal_size > kMaxUnauthenticatedLiteral) {
-        reply(r.tag.empty() ? "*" : r.tag, "BAD", "Literal too large before login");
+        reply(r.tag.empty() ? "*" : r.tag, "BAD", "Literal too large before login", "TOOBIG");
         reader.reject_literal();
       } else {
         if (!r.non_sync) out.continuation().text("Ready for literal data").end();
@@ -276,6 +285,8 @@ asio::awaitable<void> Session::execute(std::string_view tag, const syntax::Comma
   if (std::holds_alternative<sx::Namespace>(body)) co_return co_await c::namespace_(*this, tag);
   if (auto* cmd = std::get_if<sx::Append>(&body)) co_return co_await c::append(*this, tag, *cmd);
   if (std::holds_alternative<sx::Idle>(body)) co_return co_await c::idle(*this, tag);
+  if (auto* cmd = std::get_if<sx::Enable>(&body)) co_return co_await c::enable(*this, tag, *cmd);
+  if (auto* cmd = std::get_if<sx::Compress>(&body)) co_return co_await c::compress(*this, tag, *cmd);
 
   if (state != State::selected) co_return reply(tag, "BAD", "No mailbox selected");
   if (std::holds_alternative<sx::Check>(body)) co_return co_await c::check(*this, tag);
@@ -286,8 +297,8 @@ asio::awaitable<void> Session::execute(std::string_view tag, const syntax::Comma
   if (auto* cmd = std::get_if<sx::Search>(&body)) co_return co_await c::search(*this, tag, *cmd);
   if (auto* cmd = std::get_if<sx::Store>(&body)) co_return co_await c::store(*this, tag, *cmd);
   if (auto* cmd = std::get_if<sx::Copy>(&body)) co_return co_await c::copy(*this, tag, *cmd);
-  // Parsed but not offered in CAPABILITY yet (MOVE, ENABLE, COMPRESS come with their issue): a client that did not
-  // see them advertised must not use them.
+  if (auto* cmd = std::get_if<sx::Move>(&body)) co_return co_await c::move(*this, tag, *cmd);
+  // Every command the parser knows is dispatched above; one added to the parser without a handler ends here.
   reply(tag, "BAD", "Command not supported");
 }
 

@@ -36,7 +36,7 @@ TIME_LIMIT = 540  # seconds for the whole script (ctest's TIMEOUT is 600)
 COUNT = 100
 MAILBOX = "Interop Tests"
 COPIES = "Interop Tests/Kopien Größe & Co"  # a child, a space, non-ASCII and '&': modified UTF-7 on the wire
-CAPABILITIES = ["IMAP4REV1", "AUTH=PLAIN", "SASL-IR", "ID", "IDLE", "NAMESPACE", "UIDPLUS", "UNSELECT", "CHILDREN"]
+CAPABILITIES = ["IMAP4REV1", "AUTH=PLAIN", "SASL-IR", "ID", "IDLE", "NAMESPACE", "UIDPLUS", "MULTIAPPEND", "UNSELECT", "CHILDREN", "MOVE", "LITERAL+", "ENABLE", "ESEARCH", "SEARCHRES", "COMPRESS=DEFLATE", "SPECIAL-USE", "CREATE-SPECIAL-USE"]
 
 
 class Msg:

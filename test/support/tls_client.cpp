@@ -102,6 +102,7 @@ struct TlsClient::Impl {
   std::string in;  // plaintext received and not yet returned
   bool eof = false;
   bool deflating = false;
+  std::uint64_t received = 0;  // TLS plaintext bytes read (compressed ones while deflating)
   z_stream zin{};
   z_stream zout{};
   std::vector<std::string> untagged;
@@ -123,6 +124,7 @@ struct TlsClient::Impl {
 
   // Takes decrypted bytes: inflated first when COMPRESS is active.
   void absorb(const char* data, std::size_t n) {
+    received += n;
     if (!deflating) {
       in.append(data, n);
       return;
@@ -402,6 +404,8 @@ void TlsClient::start_deflate() {
   c.in.clear();
   if (!early.empty()) c.absorb(early.data(), early.size());
 }
+
+std::uint64_t TlsClient::bytes_received() const { return impl_->received; }
 
 std::string TlsClient::negotiated_version() const { return SSL_get_version(impl_->ssl); }
 

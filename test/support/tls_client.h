@@ -89,6 +89,9 @@ class TlsClient {
   // Call it after reading the server's OK to COMPRESS; bytes already received after that OK are inflated too.
   void start_deflate();
 
+  // Bytes received inside TLS so far, before inflating: what the server wrote (compressed, after COMPRESS).
+  std::uint64_t bytes_received() const;
+
   // After the handshake: "TLSv1.3", the IETF cipher suite name, the ALPN protocol ("" if none).
   std::string negotiated_version() const;
   std::string cipher() const;

@@ -1,6 +1,6 @@
 // MailboxActor and AccountActor over a real (temporary) store, driven by a ManualScheduler: group commit, change
-// notifications in commit order, STORE semantics, EXPUNGE of \Deleted, COPY by hard link, spool import, mailbox
-// create/rename/delete, and the Registry's login paths.
+// notifications in commit order, STORE semantics, EXPUNGE of \Deleted (and MOVE's expunge of given UIDs), COPY by
+// hard link, spool import, mailbox create/rename/delete, and the Registry's login paths.
 #include <boost/test/unit_test.hpp>
 
 #include <future>
@@ -116,15 +116,34 @@ BOOST_FIXTURE_TEST_CASE(expunge_removes_only_deleted_and_other_sessions_hear_it,
   auto other = std::make_shared<Recorder>();
   (void)must(sched, inbox, Select{2, other, {}});
   (void)must(sched, inbox, StoreFlags{1, {1, 3}, FlagOp::add, {"\\Deleted"}, std::nullopt, {}});
-  auto only = call(sched, inbox, Expunge{1, std::vector<std::uint32_t>{3}, {}});
+  auto only = call(sched, inbox, Expunge{1, std::vector<std::uint32_t>{3}, false, {}});
   BOOST_TEST(*only == std::vector<std::uint32_t>{3});
-  auto all = call(sched, inbox, Expunge{1, std::nullopt, {}});
+  auto all = call(sched, inbox, Expunge{1, std::nullopt, false, {}});
   BOOST_TEST(*all == std::vector<std::uint32_t>{1});
   auto status = call(sched, inbox, Status{});
   BOOST_TEST(status->messages == 1u);
   BOOST_REQUIRE_EQUAL(other->changes.size(), 3u);  // flags, expunge 3, expunge 1
   BOOST_TEST(other->changes[1]->expunged == std::vector<std::uint32_t>{3});
   BOOST_TEST(other->changes[2]->expunged == std::vector<std::uint32_t>{1});
+}
+
+// MOVE's expunge (RFC 6851): exactly the given UIDs, \Deleted or not; UIDs already gone are skipped; never without
+// a UID set.
+BOOST_FIXTURE_TEST_CASE(expunge_regardless_of_flags_removes_exactly_the_given_uids, Fixture) {
+  auto inbox = open("INBOX");
+  (void)must(sched, inbox, AddMessages{0, {blob("a"), blob("b"), blob("c"), blob("d")}, {}});
+  auto other = std::make_shared<Recorder>();
+  (void)must(sched, inbox, Select{2, other, {}});
+  (void)must(sched, inbox, StoreFlags{1, {2}, FlagOp::add, {"\\Deleted"}, std::nullopt, {}});
+  auto moved = call(sched, inbox, Expunge{1, std::vector<std::uint32_t>{1, 2, 9}, true, {}});
+  BOOST_REQUIRE(moved.has_value());
+  BOOST_TEST(*moved == (std::vector<std::uint32_t>{1, 2}));
+  auto refused = call(sched, inbox, Expunge{1, std::nullopt, true, {}});
+  BOOST_TEST(!refused.has_value());
+  auto status = call(sched, inbox, Status{});
+  BOOST_TEST(status->messages == 2u);
+  BOOST_REQUIRE_EQUAL(other->changes.size(), 2u);  // flags, expunge 1 and 2
+  BOOST_TEST(other->changes[1]->expunged == (std::vector<std::uint32_t>{1, 2}));
 }
 
 BOOST_FIXTURE_TEST_CASE(copy_links_blobs_and_expunging_the_source_keeps_the_copy, Fixture) {
@@ -140,7 +159,7 @@ BOOST_FIXTURE_TEST_CASE(copy_links_blobs_and_expunging_the_source_keeps_the_copy
   auto added = call(sched, archive, AddMessages{0, std::move(*copies), {}});
   BOOST_TEST(added->uids == std::vector<std::uint32_t>{1});
   (void)must(sched, inbox, StoreFlags{1, {1}, FlagOp::add, {"\\Deleted"}, std::nullopt, {}});
-  (void)must(sched, inbox, Expunge{1, std::nullopt, {}});
+  (void)must(sched, inbox, Expunge{1, std::nullopt, false, {}});
   inbox.reset();  // the last reference: expunged blobs are unlinked
   auto snapshot = call(sched, archive, Select{3, std::weak_ptr<Subscriber>(), {}});
   BOOST_REQUIRE_EQUAL(snapshot->messages.size(), 1u);
