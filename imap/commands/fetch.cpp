@@ -1,7 +1,7 @@
 // FETCH and UID FETCH (RFC 3501 §6.4.5): FLAGS, UID, INTERNALDATE, RFC822.SIZE, ENVELOPE, BODY, BODYSTRUCTURE,
 // RFC822, RFC822.HEADER, RFC822.TEXT, and BODY[section]<partial> / BODY.PEEK[...] for every section form (part
 // numbers, HEADER, HEADER.FIELDS, HEADER.FIELDS.NOT, MIME, TEXT; mail/section.h). A section that does not exist
-// is NIL.
+// is NIL. Also SAVEDATE (RFC 8514): when the message was added to this mailbox.
 //
 // ENVELOPE, BODY and BODYSTRUCTURE come from the structure stored with each message's index record
 // (store/message_structure.h), so they never decrypt the body. Bodies are decrypted on the work pool, one message
@@ -41,7 +41,7 @@ bool supported(const FetchAtt& a) {
   switch (a.kind) {
     case Kind::flags: case Kind::uid: case Kind::internal_date: case Kind::rfc822_size: case Kind::rfc822:
     case Kind::rfc822_header: case Kind::rfc822_text: case Kind::envelope: case Kind::body: case Kind::bodystructure:
-    case Kind::body_section:
+    case Kind::body_section: case Kind::savedate:
       return true;
     default:
       return false;
@@ -208,6 +208,8 @@ asio::awaitable<void> fetch(Session& s, std::string_view tag, const syntax::Fetc
         case Kind::uid: s.out.atom("UID").number(m.uid); break;
         case Kind::internal_date: s.out.atom("INTERNALDATE").date_time(m.internal_date); break;
         case Kind::rfc822_size: s.out.atom("RFC822.SIZE").number(m.size); break;
+        // RFC 8514 §4.2: every message here has one (set when it was added to this mailbox), so never NIL.
+        case Kind::savedate: s.out.atom("SAVEDATE").date_time(m.save_date); break;
         case Kind::envelope: s.out.atom("ENVELOPE").atom(described->envelope); break;
         case Kind::body: s.out.atom("BODY").atom(described->body); break;
         case Kind::bodystructure: s.out.atom("BODYSTRUCTURE").atom(described->bodystructure); break;

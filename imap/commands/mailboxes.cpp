@@ -187,8 +187,7 @@ asio::awaitable<void> lsub(Session& s, std::string_view tag, const syntax::Lsub&
 
 asio::awaitable<void> status(Session& s, std::string_view tag, const syntax::Status& cmd) {
   for (auto item : cmd.items) {
-    if (item == syntax::StatusItem::deleted_storage || item == syntax::StatusItem::appendlimit ||
-        item == syntax::StatusItem::mailboxid) {
+    if (item == syntax::StatusItem::deleted_storage || item == syntax::StatusItem::mailboxid) {
       co_return s.reply(tag, "BAD", "STATUS item not supported");
     }
   }
@@ -212,6 +211,9 @@ asio::awaitable<void> status(Session& s, std::string_view tag, const syntax::Sta
       case StatusItem::deleted: s.out.atom("DELETED").number(st->deleted); break;
       case StatusItem::size: s.out.atom("SIZE").number(st->size); break;
       case StatusItem::highestmodseq: s.out.atom("HIGHESTMODSEQ").number(st->highest_modseq); break;
+      case StatusItem::appendlimit:  // RFC 7889 §3.1: the same limit for every mailbox, never NIL
+        s.out.atom("APPENDLIMIT").number(s.server.config().imap.max_message_bytes);
+        break;
       default: break;  // refused above
     }
   }

@@ -12,9 +12,10 @@
 // transfer encodings are decoded, charsets converted to UTF-8, and both sides Unicode case-folded. HEADER, FROM,
 // TO, CC, BCC and SUBJECT look at the named fields; BODY at the text parts; TEXT at both. Non-text leaves
 // (images, octet streams) are not searched (RFC 3501 allows it). SENTBEFORE/ON/SINCE use the Date: field's day
-// as written (mail/date.h); a message without a usable Date: uses its internal date. \Recent is never set by
-// this server (a session-scoped flag of little use to modern clients), so RECENT and NEW match nothing and OLD
-// everything.
+// as written (mail/date.h); a message without a usable Date: uses its internal date. SAVEDBEFORE/ON/SINCE
+// (RFC 8514) use the UTC day of the save date every message gets when added to its mailbox, so SAVEDATESUPPORTED
+// matches every message. \Recent is never set by this server (a session-scoped flag of little use to modern
+// clients), so RECENT and NEW match nothing and OLD everything.
 #include <asio/use_awaitable.hpp>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -119,7 +120,7 @@ base::Result<Node> compile(const Key& key, const session::MailboxView& view) {
       node.needle = std::string(key.text);
       break;
     case Kind::before: case Kind::on: case Kind::since: case Kind::sent_before: case Kind::sent_on:
-    case Kind::sent_since:
+    case Kind::sent_since: case Kind::saved_before: case Kind::saved_on: case Kind::saved_since:
       node.day = key.date.days_since_epoch();
       break;
     case Kind::larger: case Kind::smaller:
@@ -137,7 +138,7 @@ base::Result<Node> compile(const Key& key, const session::MailboxView& view) {
       break;
     case Kind::all: case Kind::answered: case Kind::deleted: case Kind::draft: case Kind::flagged: case Kind::new_:
     case Kind::old: case Kind::recent: case Kind::seen: case Kind::unanswered: case Kind::undeleted:
-    case Kind::undraft: case Kind::unflagged: case Kind::unseen:
+    case Kind::undraft: case Kind::unflagged: case Kind::unseen: case Kind::savedate_supported:
       break;
     default:
       return base::fail(base::Errc::invalid_argument, "Search key not supported");
@@ -225,6 +226,11 @@ Tri eval(const Node& n, std::uint32_t seq, const actors::MessageSummary& m, Cont
     case Kind::before: return tri(day_of(m.internal_date) < n.day);
     case Kind::on: return tri(day_of(m.internal_date) == n.day);
     case Kind::since: return tri(day_of(m.internal_date) >= n.day);
+    // RFC 8514 §4.3: the save date's day in UTC (the zone FETCH SAVEDATE shows); every message has one.
+    case Kind::saved_before: return tri(day_of(m.save_date) < n.day);
+    case Kind::saved_on: return tri(day_of(m.save_date) == n.day);
+    case Kind::saved_since: return tri(day_of(m.save_date) >= n.day);
+    case Kind::savedate_supported: return Tri::yes;
     case Kind::larger: return tri(m.size > n.number);
     case Kind::smaller: return tri(m.size < n.number);
     case Kind::sequence_set: return tri(in(n.seqs, seq));

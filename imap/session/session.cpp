@@ -51,12 +51,16 @@ std::string Server::capabilities() const {
       "COMPRESS=DEFLATE",  // RFC 4978
       "SPECIAL-USE",         // RFC 6154
       "CREATE-SPECIAL-USE",  // RFC 6154
+      "STATUS=SIZE",         // RFC 8438
   };
   std::string out;
   for (const char* c : kCapabilities) {
     if (!out.empty()) out += ' ';
     out += c;
   }
+  // RFC 7889 §2 (a): the one limit every mailbox has (STATUS (APPENDLIMIT) gives the same number).
+  out += " APPENDLIMIT=" + std::to_string(config_.imap.max_message_bytes);
+  out += " SAVEDATE";  // RFC 8514
   return out;
 }
 

@@ -9,13 +9,10 @@
 // Flagged: seq 2,4,5 (UID 2,5,6). Seen: seq 1,2. Keyword $Junk: seq 3,5 (UID 4,6). Subjects "m1".."m6" by UID.
 #include <boost/test/unit_test.hpp>
 #include <algorithm>
-#include <chrono>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "test/support/imap_server.h"
-#include "test/support/messages.h"
+#include "test/e2e/search_fixture.h"
 
 using namespace test_support;
 namespace tt = boost::test_tools;
@@ -23,34 +20,8 @@ using Lines = std::vector<std::string>;
 
 namespace {
 
-struct SearchresFixture {
-  SearchresFixture() {
-    server.add_user("alice", "alice-password");
-    c.emplace(server.login("alice", "alice-password"));
-    for (int i = 1; i <= 6; ++i) {
-      const std::string m = "From: alice@example.org\r\nSubject: m" + std::to_string(i) + "\r\n\r\nbody " +
-                            std::to_string(i) + "\r\n";
-      const std::string tag = "p" + std::to_string(i);
-      auto status = append_message(*c, tag, "INBOX", m, i == 2 ? "(\\Seen \\Flagged)" : i == 1 ? "(\\Seen)" : "");
-      BOOST_REQUIRE_MESSAGE(status.rfind(tag + " OK", 0) == 0u, status);
-    }
-    ok("CREATE Other");
-    ok("SELECT INBOX");
-    ok("STORE 3 +FLAGS.SILENT (\\Deleted)");
-    ok("EXPUNGE");
-    ok("STORE 4:5 +FLAGS.SILENT (\\Flagged)");
-    ok("STORE 3,5 +FLAGS.SILENT ($Junk)");
-  }
-  Lines ok(const std::string& command) {
-    const std::string tag = "t" + std::to_string(++tags);
-    const auto status = c->command(tag, command, std::chrono::seconds(30));
-    BOOST_TEST(status.rfind(tag + " OK", 0) == 0u, command << " -> " << status);
-    return c->last_untagged();
-  }
-  Lines run(const std::string& tag, const std::string& command) {
-    c->send(tag + " " + command + "\r\n");
-    return c->read_response(tag, std::chrono::seconds(30));
-  }
+struct SearchresFixture : SearchMailboxFixture {
+  SearchresFixture() : SearchMailboxFixture({"CREATE Other"}, {"STORE 3,5 +FLAGS.SILENT ($Junk)"}) {}
   // The UIDs "$" stands for now, via UID SEARCH $ (ESEARCH ALL, "" when empty).
   std::string saved() {
     auto r = run("s" + std::to_string(++tags), "UID SEARCH RETURN (ALL) $");
@@ -59,10 +30,6 @@ struct SearchresFixture {
     const auto at = line.find(" ALL ");
     return at == std::string::npos ? "" : line.substr(at + 5);
   }
-
-  ImapServer server;
-  std::optional<TlsClient> c;
-  int tags = 0;
 };
 
 }  // namespace
