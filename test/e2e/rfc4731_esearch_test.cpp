@@ -17,12 +17,7 @@ using Lines = std::vector<std::string>;
 
 namespace {
 
-struct EsearchFixture : SearchMailboxFixture {
-  std::string answer(const std::string& command) {
-    const std::string tag = "x" + std::to_string(++tags);
-    return c->command(tag, command).substr(tag.size() + 1);
-  }
-};
+using EsearchFixture = SearchMailboxFixture;
 
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "test/e2e/session_fixture.h"
 #include "test/support/imap_server.h"
 #include "test/support/messages.h"
 
@@ -18,25 +19,8 @@ namespace {
 
 using Lines = std::vector<std::string>;
 
-struct LimitFixture {
-  explicit LimitFixture(ImapServerOptions options = {}) : server(std::move(options)) {
-    server.add_user("alice", "alice-password");
-    c.emplace(server.login("alice", "alice-password"));
-  }
-  std::vector<std::string> ok(const std::string& command) {
-    const std::string tag = "t" + std::to_string(++tags);
-    const auto status = c->command(tag, command, std::chrono::seconds(60));
-    BOOST_TEST(status.rfind(tag + " OK", 0) == 0u, command << " -> " << status);
-    return c->last_untagged();
-  }
-  std::string answer(const std::string& command) {
-    const std::string tag = "t" + std::to_string(++tags);
-    return c->command(tag, command).substr(tag.size() + 1);
-  }
-
-  ImapServer server;
-  std::optional<TlsClient> c;
-  int tags = 0;
+struct LimitFixture : AliceSession {
+  explicit LimitFixture(ImapServerOptions options = {}) : AliceSession(std::move(options)) {}
 };
 
 struct SmallLimitFixture : LimitFixture {

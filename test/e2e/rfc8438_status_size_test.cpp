@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "test/e2e/session_fixture.h"
 #include "test/support/imap_server.h"
 #include "test/support/messages.h"
 
@@ -17,31 +18,7 @@ namespace {
 
 using Lines = std::vector<std::string>;
 
-struct SizeFixture {
-  SizeFixture() {
-    server.add_user("alice", "alice-password");
-    c.emplace(server.login("alice", "alice-password"));
-  }
-  std::vector<std::string> ok(const std::string& command) {
-    const std::string tag = "t" + std::to_string(++tags);
-    const auto status = c->command(tag, command, std::chrono::seconds(60));
-    BOOST_TEST(status.rfind(tag + " OK", 0) == 0u, command << " -> " << status);
-    return c->last_untagged();
-  }
-  std::string answer(const std::string& command) {
-    const std::string tag = "t" + std::to_string(++tags);
-    return c->command(tag, command).substr(tag.size() + 1);
-  }
-  void append(const std::string& mailbox, const std::string& message, const std::string& options = {}) {
-    const std::string tag = "p" + std::to_string(++tags);
-    auto status = append_message(*c, tag, mailbox, message, options);
-    BOOST_REQUIRE_MESSAGE(status.rfind(tag + " OK", 0) == 0u, status);
-  }
-
-  ImapServer server;
-  std::optional<TlsClient> c;
-  int tags = 0;
-};
+using SizeFixture = AliceSession;
 
 }  // namespace
 

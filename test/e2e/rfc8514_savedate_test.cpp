@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "test/e2e/session_fixture.h"
 #include "test/support/imap_server.h"
 #include "test/support/messages.h"
 
@@ -68,26 +69,7 @@ const std::string kOld =
     "\r\n"
     "Saved today, written long ago.\r\n";
 
-struct SaveDateFixture {
-  SaveDateFixture() {
-    server.add_user("alice", "alice-password");
-    c.emplace(server.login("alice", "alice-password"));
-  }
-  std::vector<std::string> ok(const std::string& command) {
-    const std::string tag = "t" + std::to_string(++tags);
-    const auto status = c->command(tag, command, std::chrono::seconds(60));
-    BOOST_TEST(status.rfind(tag + " OK", 0) == 0u, command << " -> " << status);
-    return c->last_untagged();
-  }
-  std::string answer(const std::string& command) {
-    const std::string tag = "t" + std::to_string(++tags);
-    return c->command(tag, command).substr(tag.size() + 1);
-  }
-  void append(const std::string& mailbox, const std::string& message, const std::string& options = {}) {
-    const std::string tag = "p" + std::to_string(++tags);
-    auto status = append_message(*c, tag, mailbox, message, options);
-    BOOST_REQUIRE_MESSAGE(status.rfind(tag + " OK", 0) == 0u, status);
-  }
+struct SaveDateFixture : AliceSession {
   // FETCH seq (SAVEDATE) in the selected mailbox: the date-time string.
   std::string savedate(std::uint32_t seq) {
     auto r = ok("FETCH " + std::to_string(seq) + " (SAVEDATE)");
@@ -102,10 +84,6 @@ struct SaveDateFixture {
     BOOST_REQUIRE_EQUAL(r.size(), 1u);
     return r[0] == "* SEARCH" ? std::string() : r[0].substr(9);
   }
-
-  ImapServer server;
-  std::optional<TlsClient> c;
-  int tags = 0;
 };
 
 }  // namespace

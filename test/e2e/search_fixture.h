@@ -12,18 +12,15 @@
 #include <string>
 #include <vector>
 
+#include "test/e2e/session_fixture.h"
 #include "test/support/imap_server.h"
 #include "test/support/messages.h"
 
 namespace test_support {
 
-struct SearchMailboxFixture {
-  using Lines = std::vector<std::string>;
-
+struct SearchMailboxFixture : AliceSession {
   explicit SearchMailboxFixture(const std::vector<std::string>& before_select = {},
                                 const std::vector<std::string>& after = {}) {
-    server.add_user("alice", "alice-password");
-    c.emplace(server.login("alice", "alice-password"));
     for (int i = 1; i <= 6; ++i) {
       const std::string m = "From: alice@example.org\r\nSubject: m" + std::to_string(i) + "\r\n\r\nbody " +
                             std::to_string(i) + "\r\n";
@@ -39,22 +36,11 @@ struct SearchMailboxFixture {
     for (const auto& command : after) ok(command);
   }
 
-  // Sends `command` with a fresh tag, checks it answers OK and returns its untagged responses.
-  Lines ok(const std::string& command) {
-    const std::string tag = "t" + std::to_string(++tags);
-    const auto status = c->command(tag, command, std::chrono::seconds(30));
-    BOOST_TEST(status.rfind(tag + " OK", 0) == 0u, command << " -> " << status);
-    return c->last_untagged();
-  }
   // The untagged responses and tagged status of `command` sent with tag `tag`.
   Lines run(const std::string& tag, const std::string& command) {
     c->send(tag + " " + command + "\r\n");
     return c->read_response(tag, std::chrono::seconds(30));
   }
-
-  ImapServer server;
-  std::optional<TlsClient> c;
-  int tags = 0;
 };
 
 }  // namespace test_support
