@@ -1,5 +1,7 @@
 #include "test/support/tcp_client.h"
 
+#include "test/support/socket_util.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -16,40 +18,7 @@
 namespace test_support {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-int ms_left(Clock::time_point deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-  return left > 0 ? static_cast<int>(std::min<long long>(left, 1 << 30)) : 0;
-}
-
-// poll() for `events` until the deadline; returns the revents, or 0 on timeout.
-short wait_fd(int fd, short events, Clock::time_point deadline) {
-  for (;;) {
-    pollfd p{fd, events, 0};
-    const int rc = ::poll(&p, 1, ms_left(deadline));
-    if (rc < 0 && errno == EINTR) continue;
-    if (rc < 0) throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
-    return rc == 0 ? 0 : p.revents;
-  }
-}
-
-std::string printable(const std::string& s) {
-  std::string out;
-  for (char c : s.substr(0, 200)) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (u < 0x20 || u == 0x7F) {
-      out += "\\x" + std::string(1, "0123456789abcdef"[u >> 4]) + "0123456789abcdef"[u & 15];
-    } else {
-      out += c;
-    }
-  }
-  return s.size() > 200 ? out + "..." : out;
-}
+using namespace socket_util;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -141,26 +110,11 @@ TcpClient& TcpClient::operator=(TcpClient&&) noexcept = default;
 TcpClient::~TcpClient() { close(); }
 
 TcpClient TcpClient::connect(std::uint16_t port, std::chrono::milliseconds timeout) {
-  std::signal(SIGPIPE, SIG_IGN);  // a server that hangs up must fail a write, not kill the test
-  const auto deadline = Clock::now() + timeout;
   auto c = std::make_unique<Impl>();
   c->port = port;
-  c->fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (c->fd < 0) throw c->error(std::string("socket: ") + std::strerror(errno));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(c->fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
-    if (errno != EINPROGRESS) throw c->error(std::string("connect: ") + std::strerror(errno));
-    if (wait_fd(c->fd, POLLOUT, deadline) == 0) throw c->error("connect timed out");
-    int err = 0;
-    socklen_t len = sizeof err;
-    ::getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
-    if (err != 0) throw c->error(std::string("connect: ") + std::strerror(err));
-  }
-  const int one = 1;
-  ::setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  std::string error;
+  c->fd = connect_loopback(port, Clock::now() + timeout, error);
+  if (c->fd < 0) throw c->error(error);
   return TcpClient(std::move(c));
 }
 
