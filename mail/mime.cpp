@@ -1,4 +1,5 @@
 // MIME tree parsing: header splitting and unfolding, Content-* fields, multipart boundaries, message/rfc822.
+#include "base/strings.h"
 #include "mail/mime.h"
 
 #include <algorithm>
@@ -20,12 +21,7 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
+using base::iequals;
 
 // The end of the line starting at `pos` (the index just past its LF, or text.size()).
 std::size_t line_end(std::string_view text, std::size_t pos) {

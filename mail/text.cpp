@@ -1,5 +1,6 @@
 // Decoding for SEARCH: transfer encodings, charsets through glibc iconv (descriptors cached per thread), RFC 2047
 // encoded words, Unicode simple case folding from a generated range table, and the per-message searchable text.
+#include "base/strings.h"
 #include "mail/text.h"
 
 #include <iconv.h>
@@ -26,12 +27,7 @@ char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' +
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
+using base::iequals;
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';

@@ -1,3 +1,4 @@
+#include "base/strings.h"
 #include "imap/commands/message_text.h"
 
 #include <algorithm>
@@ -6,11 +7,7 @@
 namespace imap::commands {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using base::iequals;
 
 }  // namespace
 

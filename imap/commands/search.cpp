@@ -16,6 +16,7 @@
 // (RFC 8514) use the UTC day of the save date every message gets when added to its mailbox, so SAVEDATESUPPORTED
 // matches every message. \Recent is never set by this server (a session-scoped flag of little use to modern
 // clients), so RECENT and NEW match nothing and OLD everything.
+#include "base/strings.h"
 #include <asio/use_awaitable.hpp>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -58,11 +59,7 @@ std::int64_t day_of(std::int64_t unix_time) {
   return unix_time >= 0 ? unix_time / 86400 : -((-unix_time + 86399) / 86400);
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using base::iequals;
 
 bool has_flag(const actors::MessageSummary& m, std::string_view flag) {
   return std::any_of(m.flags.begin(), m.flags.end(), [&](const std::string& f) { return iequals(f, flag); });

@@ -1,3 +1,4 @@
+#include "base/strings.h"
 #include "imap/syntax/cursor.h"
 
 #include <array>
@@ -36,16 +37,6 @@ bool is_atom_char(char c) {
 bool is_astring_char(char c) { return is_atom_char(c) || c == ']'; }
 bool is_tag_char(char c) { return is_astring_char(c) && c != '+'; }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 32);
-    if (y >= 'a' && y <= 'z') y = static_cast<char>(y - 32);
-    if (x != y) return false;
-  }
-  return true;
-}
 
 std::string printable(std::string_view s) {
   std::string out;

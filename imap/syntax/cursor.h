@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "base/strings.h"
 #include "imap/syntax/date_time.h"
 #include "imap/syntax/sequence_set.h"
 
@@ -25,7 +26,7 @@ namespace imap::syntax::detail {
 bool is_atom_char(char c);     // ATOM-CHAR: 7-bit CHAR except atom-specials
 bool is_astring_char(char c);  // ASTRING-CHAR: ATOM-CHAR / "]"
 bool is_tag_char(char c);      // ASTRING-CHAR except "+"
-bool iequals(std::string_view a, std::string_view b);  // ASCII case-insensitive
+using base::iequals;  // ASCII case-insensitive
 
 // A short printable rendering of client bytes for error details: at most 32 characters, others as '?'.
 std::string printable(std::string_view s);

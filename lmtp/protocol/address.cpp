@@ -1,3 +1,4 @@
+#include "base/strings.h"
 #include "lmtp/protocol/address.h"
 
 #include <cstring>
@@ -17,17 +18,7 @@ bool is_high(char c) { return static_cast<unsigned char>(c) >= 0x80; }
 // atext (RFC 5322 §3.2.3), ASCII part.
 bool is_atext(char c) { return is_alnum(c) || (c != 0 && std::strchr("!#$%&'*+-/=?^_`{|}~", c) != nullptr); }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
+using base::iequals;
 
 // Appends the valid UTF-8 sequence at s[pos] to out and advances pos; false if there is none.
 bool take_utf8(std::string_view s, std::size_t& pos, std::string& out) {

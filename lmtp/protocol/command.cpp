@@ -1,3 +1,4 @@
+#include "base/strings.h"
 #include "lmtp/protocol/command.h"
 
 #include <array>
@@ -16,15 +17,7 @@ bool is_ctl(char c) {
   return u < 0x20 || u == 0x7F;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 'a' + 'A');
-    if (x != b[i]) return false;  // b is upper case
-  }
-  return true;
-}
+using base::iequals;
 
 bool istarts_with(std::string_view s, std::string_view upper_prefix) {
   return s.size() >= upper_prefix.size() && iequals(s.substr(0, upper_prefix.size()), upper_prefix);

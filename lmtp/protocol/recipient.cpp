@@ -1,3 +1,4 @@
+#include "base/strings.h"
 #include "lmtp/protocol/recipient.h"
 
 #include <algorithm>
@@ -7,11 +8,7 @@ namespace {
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return lower(x) == lower(y);
-         });
-}
+using base::iequals;
 
 base::Result<std::string> normalize(std::string_view local, std::string_view domain, bool has_domain,
                                     const config::DeliveryConfig& config) {
