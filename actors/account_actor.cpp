@@ -36,7 +36,9 @@ AccountActor::AccountActor(Scheduler& scheduler, std::shared_ptr<store::Account>
 AccountActor::~AccountActor() { spdlog::debug("account {} closed", user_); }
 
 bool AccountActor::check_password(std::string_view password) const {
-  return crypto::equal(crypto::keyed_hash(password_key_, base::as_bytes(password)), password_hash_);
+  auto hash = crypto::keyed_hash(password_key_, base::as_bytes(password));
+  std::lock_guard lock(password_mutex_);
+  return crypto::equal(hash, password_hash_);
 }
 
 void AccountActor::handle(AccountMessage& message) {
@@ -204,6 +206,50 @@ void AccountActor::on(RotateKeys& m) {
   auto rotated = account_->rotate_delivery_key(now.count(), m.period_seconds);
   if (!rotated) spdlog::error("account {}: delivery key rotation failed: {}", user_, rotated.error().message());
   else if (*rotated) spdlog::info("account {}: delivery key rotated to epoch {}", user_, account_->current_epoch());
+}
+
+void AccountActor::on(ChangePassword& m) {
+  password_changes_.push_back(std::move(m));
+  if (password_changes_.size() == 1) start_password_change();
+}
+
+void AccountActor::start_password_change() {
+  auto& change = password_changes_.front();
+  // The job gets a copy of the account file as it is now: every earlier change is installed by the time this one
+  // starts, so a second change with the same (now old) password fails here.
+  auto job = [self = shared_from_this(), header = account_->header(), old_password = std::move(change.old_password),
+              new_password = std::move(change.new_password), kdf = change.kdf]() mutable {
+    auto as_text = [](const crypto::SecretBytes& s) {
+      return std::string_view(reinterpret_cast<const char*>(s.data()), s.size());
+    };
+    PasswordResealed done{header.slots,
+                          store::Account::reseal_password(header, as_text(old_password), as_text(new_password), kdf)};
+    if (done.slot) done.new_hash = crypto::keyed_hash(self->password_key_, new_password.span());
+    self->tell(std::move(done));
+  };
+  scheduler_.schedule(std::move(job));
+}
+
+void AccountActor::on(PasswordResealed& m) {
+  if (password_changes_.empty()) return;
+  auto change = std::move(password_changes_.front());
+  password_changes_.pop_front();
+  if (!m.slot) {
+    change.reply(std::move(m.slot).error());
+  } else if (auto installed = account_->install_password_slot(m.verified, std::move(*m.slot)); !installed) {
+    if (installed.error().code != base::Errc::auth_failed) {
+      spdlog::error("account {}: cannot write the new password slot: {}", user_, installed.error().message());
+    }
+    change.reply(std::move(installed).error());
+  } else {
+    {
+      std::lock_guard lock(password_mutex_);
+      password_hash_ = m.new_hash;
+    }
+    spdlog::info("account {}: password changed", user_);
+    change.reply(true);
+  }
+  if (!password_changes_.empty()) start_password_change();
 }
 
 void AccountActor::finish_import_if_done() {

@@ -75,9 +75,30 @@ struct ImportCommitted {  // internal: a mailbox actor has indexed a batch of sp
   std::vector<std::string> spool_names;
   base::Status status;
 };
+// Re-seals the master key under new_password if old_password is the account's password (IMAP XPASSWORD). The
+// Argon2id work runs as a pool job, not in the handler; changes are done one at a time, in arrival order, each
+// checking its old password against the account file as the previous change left it, so of two changes made with
+// the same old password the first wins and the second gets auth_failed. The account file is replaced atomically
+// (store::Account::install_password_slot); mail is not re-encrypted; sessions stay logged in; the login fast path
+// (check_password) accepts the new password and no longer the old one as soon as the reply is sent.
+// Errors: auth_failed (wrong old password, or changed meanwhile by `sealbox user passwd`), busy (that command holds
+// the account file's lock), invalid_argument (KDF parameters), corrupt, io.
+struct ChangePassword {
+  using Reply = base::Result<bool>;
+  crypto::SecretBytes old_password;
+  crypto::SecretBytes new_password;
+  crypto::KdfParams kdf;
+  Promise<Reply> reply;
+};
+struct PasswordResealed {  // internal: the pool job of the oldest ChangePassword is done
+  std::vector<store::Slot> verified;  // the slots the old password was checked against
+  base::Result<store::Slot> slot;
+  crypto::Hash new_hash{};  // keyed hash of the new password, for check_password
+};
 
 using AccountMessage = std::variant<ListMailboxes, CreateMailbox, DeleteMailbox, RenameMailbox, Subscribe,
-                                    OpenMailbox, ImportSpool, ImportCommitted, RotateKeys>;
+                                    OpenMailbox, ImportSpool, ImportCommitted, RotateKeys, ChangePassword,
+                                    PasswordResealed>;
 
 class AccountActor final : public Actor<AccountActor, AccountMessage> {
  public:
@@ -105,6 +126,9 @@ class AccountActor final : public Actor<AccountActor, AccountMessage> {
   void on(ImportSpool& m);
   void on(ImportCommitted& m);
   void on(RotateKeys& m);
+  void on(ChangePassword& m);
+  void on(PasswordResealed& m);
+  void start_password_change();
   base::Result<std::shared_ptr<MailboxActor>> mailbox_actor(const std::string& id);
   void start_import(std::vector<Promise<base::Result<std::size_t>>> waiters);
   void finish_import_if_done();
@@ -116,7 +140,9 @@ class AccountActor final : public Actor<AccountActor, AccountMessage> {
   std::shared_ptr<const store::Keyring> keys_;
   store::UserPaths paths_;
   crypto::Key password_key_;
-  crypto::Hash password_hash_{};
+  crypto::Hash password_hash_{};  // guarded by password_mutex_ (check_password runs on any thread)
+  mutable std::mutex password_mutex_;
+  std::deque<ChangePassword> password_changes_;  // the first one's pool job is running
   std::map<std::string, std::weak_ptr<MailboxActor>> mailboxes_;  // by id
   // The most recently used mailbox actors stay alive while the account is open, so a client that APPENDs to or
   // COPYs into a mailbox it has not selected does not reload that mailbox's journal every time. No cycle: mailbox

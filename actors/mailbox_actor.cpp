@@ -36,7 +36,8 @@ base::Error broken() { return base::fail(base::Errc::io, "mailbox storage failed
 }  // namespace
 
 MessageSummary MessageSummary::of(const store::MessageMeta& m) {
-  return {m.uid, m.modseq, m.flags, m.size, m.internal_date, m.save_date, m.blob_id, m.wrapped_dek, m.structure};
+  return {m.uid, m.modseq, m.flags, m.size, m.internal_date, m.save_date, m.blob_id, m.wrapped_dek, m.structure,
+          m.email_id};
 }
 
 MailboxActor::MailboxActor(Scheduler& scheduler, std::shared_ptr<void> keep_alive, store::UserPaths paths,
@@ -106,12 +107,21 @@ void MailboxActor::on(Select& m) {
     }
   }
   r.keywords.assign(keywords.begin(), keywords.end());
+  if (m.vanished_since) r.vanished = store_->expunged_since(*m.vanished_since);
   // Registered after this batch's notification goes out: the snapshot already contains this batch's changes.
   batch_replies_.push_back([this, session = m.session, sub = std::move(m.subscriber), p = std::move(m.reply),
                             r = std::move(r)](bool committed) mutable {
     if (!committed) return p(broken());
     subscribers_[session] = std::move(sub);
     p(std::move(r));
+  });
+}
+
+void MailboxActor::on(Vanished& m) {
+  if (destroyed_) return m.reply(gone());
+  // Answered after the pending batch commits, like Select: what it reports is then on disk.
+  batch_replies_.push_back([p = std::move(m.reply), runs = store_->expunged_since(m.since)](bool committed) mutable {
+    committed ? p(std::move(runs)) : p(broken());
   });
 }
 
@@ -224,7 +234,9 @@ void MailboxActor::on(CopyOut& m) {
     syncer.add(target.parent_path());
     auto dek = keys_->unwrap_dek(meta->wrapped_dek, meta->blob_id);
     if (!dek) return m.reply(std::move(dek).error());
-    out.push_back({id, keys_->wrap_dek(*dek, id), meta->size, meta->internal_date, meta->flags, meta->structure});
+    // The copy keeps the source's EMAILID (RFC 8474 §5.1: COPY and MOVE keep it).
+    out.push_back({id, keys_->wrap_dek(*dek, id), meta->size, meta->internal_date, meta->flags, meta->structure,
+                   meta->email_id});
   }
   if (auto synced = syncer.sync(); !synced) return m.reply(std::move(synced).error());
   m.reply(std::move(out));

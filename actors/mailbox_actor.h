@@ -38,6 +38,7 @@ class MailboxActor final : public Actor<MailboxActor, MailboxMessage> {
  private:
   void on(Leave& m);
   void on(Select& m);
+  void on(Vanished& m);
   void on(Status& m);
   void on(StoreFlags& m);
   void on(Expunge& m);

@@ -29,6 +29,7 @@ struct MessageSummary {
   std::string blob_id;
   base::Bytes wrapped_dek;
   std::shared_ptr<const store::MessageStructure> structure;  // shared with the actor's index; may be null
+  std::string email_id;                                      // RFC 8474 EMAILID (store::MessageMeta::email_id)
 
   static MessageSummary of(const store::MessageMeta& m);
 };
@@ -65,6 +66,9 @@ struct SelectReply {
   std::uint64_t highest_modseq = 0;
   std::vector<MessageSummary> messages;  // ascending UID
   std::vector<std::string> keywords;     // keywords in use, for FLAGS and PERMANENTFLAGS
+  // With Select::vanished_since: the UIDs expunged since then (store::MailboxStore::expunged_since), taken in the
+  // same step as the snapshot so nothing falls between the two (QRESYNC, RFC 7162 §3.2.5).
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> vanished;
 };
 
 struct StatusReply {
@@ -93,6 +97,12 @@ struct Select {
   using Reply = base::Result<SelectReply>;
   SessionId session = 0;
   std::weak_ptr<Subscriber> subscriber;
+  std::optional<std::uint64_t> vanished_since;
+  Promise<Reply> reply;
+};
+struct Vanished {  // UIDs expunged after a modseq, as [first, last] runs (UID FETCH ... (CHANGEDSINCE n VANISHED))
+  using Reply = base::Result<std::vector<std::pair<std::uint32_t, std::uint32_t>>>;
+  std::uint64_t since = 0;
   Promise<Reply> reply;
 };
 struct Leave {  // told, not asked
@@ -137,6 +147,6 @@ struct Destroy {  // the mailbox was deleted from the account: remove its blobs 
 };
 
 using MailboxMessage =
-    std::variant<Leave, Select, Status, StoreFlags, Expunge, AddMessages, CopyOut, Destroy>;
+    std::variant<Leave, Select, Vanished, Status, StoreFlags, Expunge, AddMessages, CopyOut, Destroy>;
 
 }  // namespace actors

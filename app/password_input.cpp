@@ -7,10 +7,12 @@
 #include <cstdio>
 #include <cstring>
 
+#include "store/account.h"
+
 namespace app {
 namespace {
 
-constexpr std::size_t kMaxPasswordBytes = 1024;
+constexpr std::size_t kMaxPasswordBytes = store::kMaxPasswordBytes;  // 1024
 
 // Reads one line from fd into guarded memory (never a std::string, which could leave copies in the heap).
 base::Result<crypto::SecretBytes> read_line(int fd) {
@@ -32,14 +34,9 @@ base::Result<crypto::SecretBytes> read_line(int fd) {
 
 }  // namespace
 
+// One policy for the CLI and IMAP XPASSWORD: store::check_new_password.
 base::Status check_new_password(const crypto::SecretBytes& password) {
-  if (password.size() < 8) return base::fail(base::Errc::invalid_argument, "password shorter than 8 characters");
-  for (auto c : password.span()) {
-    if (c == 0 || c == '\r' || c == '\n') {
-      return base::fail(base::Errc::invalid_argument, "password contains a control character");
-    }
-  }
-  return base::ok();
+  return store::check_new_password(view(password));
 }
 
 base::Result<crypto::SecretBytes> read_password(const std::string& file, const char* prompt) {

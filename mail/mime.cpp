@@ -1,10 +1,11 @@
 // MIME tree parsing: header splitting and unfolding, Content-* fields, multipart boundaries, message/rfc822.
-#include "base/strings.h"
 #include "mail/mime.h"
 
 #include <algorithm>
 #include <array>
 #include <iterator>
+
+#include "base/strings.h"
 
 namespace mail {
 

@@ -1,6 +1,5 @@
 // Decoding for SEARCH: transfer encodings, charsets through glibc iconv (descriptors cached per thread), RFC 2047
 // encoded words, Unicode simple case folding from a generated range table, and the per-message searchable text.
-#include "base/strings.h"
 #include "mail/text.h"
 
 #include <iconv.h>
@@ -14,6 +13,7 @@
 #include <optional>
 #include <utility>
 
+#include "base/strings.h"
 #include "base/utf8.h"
 
 namespace mail {

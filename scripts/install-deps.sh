@@ -10,7 +10,7 @@ packages=(
   libtbb-dev libasio-dev android-libboringssl-dev libsodium-dev libbrotli-dev
   libboost-test-dev zlib1g-dev libtomlplusplus-dev libcli11-dev libspdlog-dev
   # third-party clients used by the interop tests
-  python3 isync swaks openssl neomutt
+  python3 isync swaks openssl neomutt offlineimap3
 )
 
 missing=()

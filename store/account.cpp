@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string_view>
+#include <utility>
 
 #include "crypto/random.h"
 #include "store/message_file.h"
@@ -16,6 +18,12 @@ namespace {
 enum RecordType : std::uint8_t { kCreated = 1, kRenamed = 2, kDeleted = 3, kSubscription = 4 };
 constexpr std::size_t kImportBatch = 64;       // spool entries per mailbox append (one fdatasync each)
 constexpr std::int64_t kStaleTmpSeconds = 3600;  // older files in tmp/ are leftovers of crashed writers
+// What a new account holds: INBOX plus one mailbox per special use this store supports (RFC 6154 §2), so that
+// clients find their Drafts, Sent, Trash, Junk and Archive folders without creating (and naming) them.
+constexpr std::pair<std::string_view, std::string_view> kDefaultMailboxes[] = {
+    {"INBOX", ""},        {"Drafts", "\\Drafts"}, {"Sent", "\\Sent"},
+    {"Trash", "\\Trash"}, {"Junk", "\\Junk"},     {"Archive", "\\Archive"},
+};
 
 base::Bytes created_record(const MailboxInfo& m) {
   base::Bytes rec;
@@ -83,9 +91,15 @@ base::Status Account::create(const Root& root, std::string_view user, std::strin
   JournalContents contents;
   SB_TRY(Journal journal, Journal::open(paths.journal(), paths.tmp(), keys.account_journal().clone(), "account",
                                         contents));
-  MailboxInfo inbox{crypto::random_id(), "INBOX", ""};
-  SB_TRY(auto inbox_store, MailboxStore::open(paths, keys, inbox.id, true));
-  std::vector<base::Bytes> records{created_record(inbox), subscription_record("INBOX", true)};
+  // INBOX and the RFC 6154 special-use mailboxes, subscribed (clients that show only subscribed folders then
+  // find them), in one journal batch: a crash leaves either all of them or no account file at all.
+  std::vector<base::Bytes> records;
+  for (const auto& [name, use] : kDefaultMailboxes) {
+    MailboxInfo m{crypto::random_id(), std::string(name), std::string(use)};
+    SB_TRY(auto mailbox_store, MailboxStore::open(paths, keys, m.id, true));
+    records.push_back(created_record(m));
+    records.push_back(subscription_record(name, true));
+  }
   SB_CHECK(journal.append(records));
   SB_CHECK(fsync_dir(paths.mailboxes()));
   return write_account(paths, header);
@@ -267,8 +281,13 @@ base::Result<bool> Account::rotate_delivery_key(std::int64_t now, std::int64_t p
   if (now - header_.epoch_started < period_seconds) return false;
   const std::uint32_t next = header_.current_epoch + 1;
   // A crash between the two writes leaves an unused key pair for `next`, which the retry overwrites.
+  // Under the account file's lock, starting from the file on disk: `sealbox user passwd` may have replaced a
+  // password slot since this account was opened, and writing our older copy back would silently undo it. Busy
+  // (the CLI holds the lock right now) means "not this time": the hourly check retries.
+  auto lock = FileLock::acquire(paths_.account_lock(), false);
+  if (!lock) return lock.error().code == base::Errc::busy ? base::Result<bool>(false) : std::move(lock).error();
+  SB_TRY(AccountHeader updated, read_account(paths_));
   SB_CHECK(write_new_epoch(paths_, user(), next, keys_->master(), now));
-  AccountHeader updated = header_;
   updated.current_epoch = next;
   updated.epoch_started = now;
   SB_CHECK(write_account(paths_, updated));
@@ -334,6 +353,7 @@ base::Result<std::vector<Account::Prepared>> Account::prepare_import(std::size_t
     p.message.size = body->size();
     p.message.internal_date = info->received;
     p.message.structure = describe_message(base::as_chars(*body));
+    p.message.email_id = new_email_id();  // RFC 8474 EMAILID: new mail gets a new one
     // The message file is linked into blobs/ before it is indexed: the moment a session learns of the message
     // (the index commit), its file is where readers look. A link left by a crashed attempt is the same file.
     fs::path blob = paths_.blob(id);
@@ -451,6 +471,75 @@ VerifyReport Account::verify() const {
     if (!size) report.errors.push_back("spool " + entry.path().filename().string() + ": " + size.error().message());
   }
   return report;
+}
+
+}  // namespace store
+
+// --- Password change on an open account (IMAP XPASSWORD) ----------------------------------------------------------
+
+namespace store {
+
+base::Result<Slot> Account::reseal_password(const AccountHeader& header, std::string_view old_password,
+                                            std::string_view new_password, const crypto::KdfParams& kdf) {
+  SB_CHECK(kdf.validate());
+  SB_TRY(crypto::Key master, unlock_master(header, old_password));
+  AccountHeader resealed = header;
+  SB_CHECK(set_password_slot(resealed, 0, master, new_password, kdf));
+  for (auto& slot : resealed.slots) {
+    if (slot.id == 0) return std::move(slot);
+  }
+  return base::fail(base::Errc::internal, "the new password slot is missing");
+}
+
+namespace {
+
+bool same_slots(const std::vector<Slot>& a, const std::vector<Slot>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const Slot& x, const Slot& y) {
+    return x.id == y.id && x.kdf.passes == y.kdf.passes && x.kdf.memory_kib == y.kdf.memory_kib &&
+           x.salt == y.salt && x.sealed_master == y.sealed_master;
+  });
+}
+
+}  // namespace
+
+base::Status Account::install_password_slot(const std::vector<Slot>& verified, Slot slot) {
+  // The account file's own lock, as change_password() takes it: `sealbox user passwd` may run while the account is
+  // open. Not waited for (the owner is an actor, which must not block): the caller gets Errc::busy.
+  SB_TRY(FileLock lock, FileLock::acquire(paths_.account_lock(), false));
+  SB_TRY(AccountHeader on_disk, read_account(paths_));
+  if (!same_slots(on_disk.slots, verified)) {
+    // Changed by someone else since the old password was checked: that password may be no longer valid.
+    header_.slots = std::move(on_disk.slots);
+    return base::fail(base::Errc::auth_failed, "the password was changed meanwhile");
+  }
+  AccountHeader next = header_;
+  next.slots = std::move(on_disk.slots);
+  auto it = std::find_if(next.slots.begin(), next.slots.end(), [&](const Slot& s) { return s.id == slot.id; });
+  if (it != next.slots.end()) {
+    *it = std::move(slot);
+  } else {
+    next.slots.push_back(std::move(slot));
+  }
+  SB_CHECK(write_account(paths_, next));
+  header_ = std::move(next);
+  return base::ok();
+}
+
+base::Status check_new_password(std::string_view password) {
+  if (password.size() < kMinPasswordBytes) {
+    return base::fail(base::Errc::invalid_argument,
+                      "password shorter than " + std::to_string(kMinPasswordBytes) + " characters");
+  }
+  if (password.size() > kMaxPasswordBytes) {
+    return base::fail(base::Errc::invalid_argument,
+                      "password longer than " + std::to_string(kMaxPasswordBytes) + " bytes");
+  }
+  for (char c : password) {
+    if (c == '\0' || c == '\r' || c == '\n') {
+      return base::fail(base::Errc::invalid_argument, "password contains a control character");
+    }
+  }
+  return base::ok();
 }
 
 }  // namespace store

@@ -52,7 +52,8 @@ struct VerifyReport {
 
 class Account {
  public:
-  // Creates a new account with INBOX. Errors: invalid_argument (bad name or KDF parameters), already_exists, io.
+  // Creates a new account with INBOX, Drafts, Sent, Trash, Junk and Archive (each with its RFC 6154 special use),
+  // all subscribed. Errors: invalid_argument (bad name or KDF parameters), already_exists, io.
   static base::Status create(const Root& root, std::string_view user, std::string_view password,
                              const crypto::KdfParams& kdf, std::int64_t now);
   // Re-seals the master key under a new password; nothing else changes. Errors: no_such_user, auth_failed, io.
@@ -60,6 +61,23 @@ class Account {
                                       std::string_view new_password, const crypto::KdfParams& kdf);
   // Deletes the account and all its mail. Errors: no_such_user, busy (open elsewhere), io.
   static base::Status remove(const Root& root, std::string_view user);
+
+  // Changing the password of an open account (IMAP XPASSWORD), in two steps so that the Argon2id work runs off
+  // the owner's thread. Step 1, reseal_password(): opens one of `header`'s slots with old_password (the same check
+  // as Account::open) and seals the master key under new_password in a fresh slot 0 (the one change_password()
+  // replaces). Pure: reads only its arguments, so any thread may call it, with a copy of header(). Slow by design
+  // (two Argon2id runs). Errors: auth_failed (old_password opens no slot), invalid_argument (kdf), internal.
+  static base::Result<Slot> reseal_password(const AccountHeader& header, std::string_view old_password,
+                                            std::string_view new_password, const crypto::KdfParams& kdf);
+  // Step 2, owner only: under the account file's lock (the one change_password() takes), checks that the file's
+  // slots are still `verified` (those step 1 opened with the old password; else someone changed the password
+  // meanwhile, e.g. `sealbox user passwd`), puts `slot` in place of the slot with its id and atomically replaces
+  // the account file (store::write_account). The epoch fields are this object's, so a key rotation between the two
+  // steps is kept. Errors: busy (the lock is held elsewhere), auth_failed (slots changed; this object then has the
+  // file's slots, so a retry checks against them), corrupt, io; on error the file is unchanged.
+  base::Status install_password_slot(const std::vector<Slot>& verified, Slot slot);
+  // The account file as this object last wrote or read it. Owner only.
+  const AccountHeader& header() const { return header_; }
 
   // Locks and unlocks the account. Errors: no_such_user, busy, auth_failed, corrupt, io.
   // Runs Argon2id: slow by design, never on an I/O thread.
@@ -133,5 +151,13 @@ class Account {
   std::set<std::string> subscriptions_;
   mutable std::map<std::uint32_t, crypto::KeyPair> epoch_keys_;
 };
+
+// The rules for a new password, for `sealbox user add/passwd` and IMAP XPASSWORD alike: kMinPasswordBytes to
+// kMaxPasswordBytes bytes, no NUL, CR or LF. A forgotten password cannot be reset (the data is encrypted under it),
+// and the account file can be attacked offline by whoever copies it, so short ones are refused.
+// Errors: invalid_argument, with a reason fit to show the user (it never quotes the password).
+inline constexpr std::size_t kMinPasswordBytes = 8;
+inline constexpr std::size_t kMaxPasswordBytes = 1024;
+base::Status check_new_password(std::string_view password);
 
 }  // namespace store

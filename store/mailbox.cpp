@@ -8,6 +8,7 @@ namespace store {
 namespace {
 
 enum RecordType : std::uint8_t { kInit = 0, kAdded = 1, kFlags = 2, kExpunged = 3 };
+constexpr std::uint8_t kSnapshotFormat = 2;
 
 void put_flags(base::ByteWriter& w, const std::vector<std::string>& flags) {
   w.varint(flags.size());
@@ -35,9 +36,13 @@ void put_message(base::ByteWriter& w, const MessageMeta& m) {
   w.str(s.envelope);
   w.str(s.body);
   w.str(s.bodystructure);
+  w.str(m.email_id);
 }
 
-MessageMeta get_message(base::ByteReader& r) {
+// `whole`: the reader holds exactly this message (a journal record, a length-prefixed snapshot entry), so the
+// optional trailing fields can be told apart from what follows; false only for format-1 snapshots, which predate
+// them.
+MessageMeta get_message(base::ByteReader& r, bool whole = true) {
   MessageMeta m;
   m.uid = r.u32();
   m.modseq = r.u64();
@@ -52,6 +57,10 @@ MessageMeta get_message(base::ByteReader& r) {
   if (!s.envelope.empty() || !s.body.empty() || !s.bodystructure.empty()) {
     m.structure = std::make_shared<const MessageStructure>(std::move(s));
   }
+  if (whole && r.ok() && !r.done()) m.email_id = r.str();
+  // Written before EMAILIDs existed: the blob id is unique in the account and never reused, so it serves. Copies
+  // made since then carry it on (CopyOut), so a message and its copies still share it.
+  if (m.email_id.empty()) m.email_id = m.blob_id;
   return m;
 }
 
@@ -60,6 +69,8 @@ base::Error malformed(const std::string& id) {
 }
 
 }  // namespace
+
+std::string new_email_id() { return crypto::random_id(); }
 
 base::Result<std::unique_ptr<MailboxStore>> MailboxStore::open(const UserPaths& paths, const Keyring& keys,
                                                                const std::string& id, bool create) {
@@ -129,13 +140,17 @@ base::Status MailboxStore::apply(base::ByteSpan record) {
     case kExpunged: {
       std::uint64_t modseq = r.u64();
       std::uint64_t n = r.varint();
+      std::vector<std::uint32_t> uids;
       for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
         std::uint32_t uid = r.u32();
+        uids.push_back(uid);
         if (const auto* m = find(uid)) {
           by_blob_.erase(m->blob_id);
           messages_.erase(messages_.begin() + (m - messages_.data()));
         }
       }
+      std::sort(uids.begin(), uids.end());
+      remember_expunged(modseq, uids);
       highest_modseq_ = std::max(highest_modseq_, modseq);
       break;
     }
@@ -146,26 +161,92 @@ base::Status MailboxStore::apply(base::ByteSpan record) {
   return base::ok();
 }
 
+void MailboxStore::remember_expunged(std::uint64_t modseq, std::span<const std::uint32_t> uids) {
+  for (auto uid : uids) {
+    if (!expunged_.empty() && expunged_.back().modseq == modseq && expunged_.back().last + 1 == uid) {
+      expunged_.back().last = uid;
+    } else {
+      expunged_.push_back({modseq, uid, uid});
+    }
+  }
+}
+
+std::vector<std::pair<std::uint32_t, std::uint32_t>> MailboxStore::expunged_since(std::uint64_t modseq) const {
+  // The history is in modseq order: the runs wanted are a suffix.
+  auto from = std::upper_bound(expunged_.begin(), expunged_.end(), modseq,
+                               [](std::uint64_t m, const ExpungedRun& run) { return m < run.modseq; });
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> runs;
+  for (auto it = from; it != expunged_.end(); ++it) runs.emplace_back(it->first, it->last);
+  std::sort(runs.begin(), runs.end());
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> merged;
+  for (const auto& run : runs) {
+    if (!merged.empty() && run.first <= merged.back().second + 1) {
+      merged.back().second = std::max(merged.back().second, run.second);
+    } else {
+      merged.push_back(run);
+    }
+  }
+  return merged;
+}
+
 base::Bytes MailboxStore::snapshot() const {
   base::Bytes out;
   base::ByteWriter w(out);
+  w.u32(0);
+  w.u8(kSnapshotFormat);
   w.u32(uidvalidity_);
   w.u32(uidnext_);
   w.u64(highest_modseq_);
   w.varint(messages_.size());
-  for (const auto& m : messages_) put_message(w, m);
+  base::Bytes message;
+  for (const auto& m : messages_) {
+    message.clear();
+    base::ByteWriter mw(message);
+    put_message(mw, m);
+    w.blob(message);
+  }
+  w.varint(expunged_.size());
+  for (const auto& run : expunged_) {
+    w.u64(run.modseq);
+    w.u32(run.first);
+    w.u32(run.last);
+  }
   return out;
 }
 
 base::Status MailboxStore::load_snapshot(base::ByteSpan state) {
   base::ByteReader r(state);
-  uidvalidity_ = r.u32();
+  std::uint32_t first = r.u32();
+  int format = 1;
+  if (first == 0) {
+    format = r.u8();
+    if (format != kSnapshotFormat) return base::fail(base::Errc::corrupt, "mailbox " + id_ + ": unknown snapshot");
+    first = r.u32();
+  }
+  uidvalidity_ = first;
   uidnext_ = r.u32();
   highest_modseq_ = r.u64();
   std::uint64_t n = r.varint();
   messages_.clear();
-  for (std::uint64_t i = 0; i < n && r.ok(); ++i) messages_.push_back(get_message(r));
-  if (!r.done()) return base::fail(base::Errc::corrupt, "mailbox " + id_ + ": malformed snapshot");
+  expunged_.clear();
+  bool messages_ok = true;
+  for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+    if (format == 1) {
+      messages_.push_back(get_message(r, false));
+      continue;
+    }
+    base::ByteReader mr(r.blob());
+    messages_.push_back(get_message(mr));
+    messages_ok = messages_ok && mr.done();
+  }
+  if (format != 1) {
+    std::uint64_t h = r.varint();
+    for (std::uint64_t i = 0; i < h && r.ok(); ++i) {
+      ExpungedRun run{r.u64(), r.u32(), r.u32()};
+      expunged_.push_back(run);
+    }
+  }
+  if (!r.done() || !messages_ok) return base::fail(base::Errc::corrupt, "mailbox " + id_ + ": malformed snapshot");
   return base::ok();
 }
 
@@ -210,6 +291,9 @@ base::Result<std::vector<std::uint32_t>> MailboxStore::add(std::span<NewMessage>
     m.save_date = now;
     m.flags = n.flags;
     m.structure = n.structure;
+    // Every producer sets it (a new id for new mail, the source's for copies); one that does not still gets a
+    // fresh id, so no message is ever stored without one.
+    m.email_id = n.email_id.empty() ? new_email_id() : n.email_id;
     std::sort(m.flags.begin(), m.flags.end());
     m.flags.erase(std::unique(m.flags.begin(), m.flags.end()), m.flags.end());
     base::Bytes rec;
@@ -279,6 +363,8 @@ base::Result<std::vector<MessageMeta>> MailboxStore::expunge(std::span<const std
   w.varint(present.size());
   for (auto uid : present) w.u32(uid);
   SB_CHECK(commit(std::span<const base::Bytes>(&rec, 1)));
+  std::sort(present.begin(), present.end());
+  remember_expunged(modseq, present);
   std::vector<MessageMeta> removed;
   for (auto uid : present) {
     const auto* m = find(uid);

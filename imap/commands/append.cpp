@@ -1,10 +1,18 @@
 // APPEND (RFC 3501 §6.3.11), with APPENDUID (RFC 4315) and several messages in one command (RFC 3502 syntax).
+// The UTF8 data extension (RFC 6855 §4) only after ENABLE UTF8=ACCEPT (BAD otherwise); every message gets a new
+// EMAILID (RFC 8474).
 //
 // Bodies never pass through the command buffer: for each announced literal the reader hands us the bytes in
 // pieces, which go to a staged, encrypted blob file (store::MessageWriter) on the work pool in 256 KiB batches.
 // The whole body is also kept in memory until its blob is committed, to compute its MIME structure
 // (store::describe_message) once, on the pool. Only when the whole command has arrived are the staged blobs
 // indexed, in one AddMessages request, so a multi-message APPEND is all or nothing. A client that disconnects or sends a bad command leaves no files behind.
+//
+// BINARY (RFC 3516 §4.4): a body sent as a literal8 "~{n}" may hold NUL and any other octet; like every body it
+// is stored byte for byte (no CTE is changed), and FETCH BINARY[] gives it back in a literal8. A NUL inside an
+// ordinary "{n}" literal breaks the grammar (RFC 9051 §9: literal is *CHAR8), but no RFC requires a server to
+// refuse it (RFC 9051 §4.3.1 puts the duty to encode binary data on the client), so it is accepted and stored the
+// same way: refusing would lose mail that clients without BINARY have always been able to store here.
 #include <asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
@@ -55,12 +63,23 @@ asio::awaitable<void> append_body(Session& s, const syntax::ReadResult& r) {
   if (s.state == session::State::not_authenticated) co_return refuse("BAD", "Log in first", "");
   const auto max = s.server.config().imap.max_message_bytes;
   if (r.literal_size > max) co_return refuse("NO", "Message larger than " + std::to_string(max) + " bytes", "TOOBIG");
+  // The APPEND so far, up to this body. A body sent as "UTF8 (~{n})" (RFC 6855 §4) has its ")" after the bytes:
+  // the line is closed here so that it parses.
+  syntax::Parser parser;
+  auto partial = parser.parse(s.reader.pending_line());
+  std::string closed;
+  if (!partial && r.literal8) {
+    closed = std::string(s.reader.pending_line()) + ")";
+    if (auto retry = parser.parse(closed)) partial = std::move(retry);
+  }
+  const auto* cmd = partial ? std::get_if<syntax::Append>(&partial->body) : nullptr;
+  if (cmd == nullptr) co_return refuse("BAD", partial ? "Expected APPEND" : partial.error().detail, "");
+  // RFC 6855 §4: the UTF8 data extension belongs to UTF8=ACCEPT, which the client must have enabled (§3).
+  if (cmd->messages.back().utf8 && !s.out.utf8_accept()) {
+    co_return refuse("BAD", "APPEND UTF8 requires ENABLE UTF8=ACCEPT", "");
+  }
   if (!s.append) {
     // The first body: find the target mailbox before accepting any bytes (RFC 3501: NO [TRYCREATE] if missing).
-    syntax::Parser parser;
-    auto partial = parser.parse(s.reader.pending_line());
-    const auto* cmd = partial ? std::get_if<syntax::Append>(&partial->body) : nullptr;
-    if (cmd == nullptr) co_return refuse("BAD", partial ? "Expected APPEND" : partial.error().detail, "");
     auto name = s.decode_mailbox(cmd->mailbox);
     if (!name) co_return refuse("NO", name.error().detail, "CANNOT");
     auto request = actors::OpenMailbox{*name, {}};
@@ -140,7 +159,8 @@ asio::awaitable<void> append_body(Session& s, const syntax::ReadResult& r) {
     co_return;
   }
   s.append->staged.push_back(
-      {id, keys->wrap_dek(staging->writer->dek(), id), staging->writer->size(), 0, {}, std::move(staging->structure)});
+      {id, keys->wrap_dek(staging->writer->dek(), id), staging->writer->size(), 0, {}, std::move(staging->structure),
+       store::new_email_id()});
 }
 
 asio::awaitable<void> append(Session& s, std::string_view tag, const syntax::Append& cmd) {

@@ -21,12 +21,7 @@ asio::awaitable<void> authenticate_user(Session& s, std::string_view tag, std::s
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   auto& throttle = s.server.throttle();
   // The throttle counts per client address: "192.0.2.1:5353" and "[2001:db8::1]:5353" without the port.
-  std::string address = s.connection->peer();
-  if (auto colon = address.rfind(':'); colon != std::string::npos && address.find(':') == colon) {
-    address.resize(colon);
-  } else if (auto bracket = address.rfind(']'); bracket != std::string::npos) {
-    address.resize(bracket + 1);
-  }
+  std::string address = session::LoginThrottle::client_address(s.connection->peer());
   if (auto delay = throttle.delay_for(address, user_name); delay.count() > 0) {
     asio::steady_timer timer(co_await asio::this_coro::executor, delay);
     co_await timer.async_wait(asio::use_awaitable);

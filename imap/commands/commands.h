@@ -32,8 +32,11 @@ asio::awaitable<void> rename(Session& s, std::string_view tag, const syntax::Ren
 asio::awaitable<void> subscribe(Session& s, std::string_view tag, std::string_view mailbox, bool on);
 asio::awaitable<void> list(Session& s, std::string_view tag, const syntax::List& cmd);
 asio::awaitable<void> lsub(Session& s, std::string_view tag, const syntax::Lsub& cmd);
+asio::awaitable<void> xlist(Session& s, std::string_view tag, const syntax::Xlist& cmd);  // Gmail's XLIST
 asio::awaitable<void> status(Session& s, std::string_view tag, const syntax::Status& cmd);
 asio::awaitable<void> namespace_(Session& s, std::string_view tag);
+// The untagged LIST line IMAP4rev2's SELECT/EXAMINE sends for the mailbox it opened (RFC 9051 §6.3.2).
+asio::awaitable<void> list_selected(Session& s, const std::string& name);
 
 // select.cpp
 asio::awaitable<void> select(Session& s, std::string_view tag, const syntax::Select& cmd);
@@ -61,6 +64,9 @@ asio::awaitable<void> move(Session& s, std::string_view tag, const syntax::Move&
 
 // compress.cpp: authenticated or selected (RFC 4978 COMPRESS=DEFLATE)
 asio::awaitable<void> compress(Session& s, std::string_view tag, const syntax::Compress& cmd);
+
+// password.cpp: authenticated or selected (XPASSWORD, Sealbox's experimental password change; docs/cli.md)
+asio::awaitable<void> xpassword(Session& s, std::string_view tag, const syntax::XPassword& cmd);
 
 // append.cpp: the bodies stream in before the command is complete (see syntax/command_reader.h).
 asio::awaitable<void> append_body(Session& s, const syntax::ReadResult& announced);

@@ -49,6 +49,14 @@ base::Status validate_new_mailbox_name(std::string_view name) {
     if (c < 0x20 || c == 0x7f) return bad("Control characters are not allowed in mailbox names");
   }
   if (!base::valid_utf8(name)) return bad("Mailbox name is not valid UTF-8");
+  // RFC 6855 §3 (Net-Unicode, RFC 5198 §2): no C1 controls (U+0080-U+009F), LINE or PARAGRAPH SEPARATOR either.
+  for (std::size_t i = 0; i < name.size();) {
+    char32_t cp = 0;
+    if (!base::decode_utf8(name, i, cp)) break;  // not reached: checked just above
+    if ((cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029) {
+      return bad("Control characters are not allowed in mailbox names");
+    }
+  }
   return base::ok();
 }
 

@@ -1,8 +1,9 @@
-#include "base/strings.h"
 #include "imap/commands/message_text.h"
 
 #include <algorithm>
 #include <cctype>
+
+#include "base/strings.h"
 
 namespace imap::commands {
 namespace {

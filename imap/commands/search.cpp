@@ -14,9 +14,9 @@
 // (images, octet streams) are not searched (RFC 3501 allows it). SENTBEFORE/ON/SINCE use the Date: field's day
 // as written (mail/date.h); a message without a usable Date: uses its internal date. SAVEDBEFORE/ON/SINCE
 // (RFC 8514) use the UTC day of the save date every message gets when added to its mailbox, so SAVEDATESUPPORTED
-// matches every message. \Recent is never set by this server (a session-scoped flag of little use to modern
+// matches every message. EMAILID matches the RFC 8474 objectid exactly; THREADID matches nothing (no threading,
+// RFC 8474 §5.2). \Recent is never set by this server (a session-scoped flag of little use to modern
 // clients), so RECENT and NEW match nothing and OLD everything.
-#include "base/strings.h"
 #include <asio/use_awaitable.hpp>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -27,6 +27,7 @@
 #include <map>
 
 #include "actors/runtime/actor.h"
+#include "base/strings.h"
 #include "imap/commands/commands.h"
 #include "mail/date.h"
 #include "mail/mime.h"
@@ -94,6 +95,10 @@ std::vector<std::uint32_t> resolve(const session::MailboxView& view, const synta
   return seqs;
 }
 
+bool uses_modseq(const Key& key) {
+  return key.kind == Kind::modseq || std::any_of(key.children.begin(), key.children.end(), uses_modseq);
+}
+
 // Compiles `key`; an error text for keys this server does not offer.
 base::Result<Node> compile(const Key& key, const session::MailboxView& view) {
   Node node;
@@ -113,15 +118,15 @@ base::Result<Node> compile(const Key& key, const session::MailboxView& view) {
       node.needle = mail::fold_case(key.text);
       node.field = std::string(key.field);
       break;
-    case Kind::keyword: case Kind::unkeyword:
+    case Kind::keyword: case Kind::unkeyword: case Kind::emailid: case Kind::threadid:
       node.needle = std::string(key.text);
       break;
     case Kind::before: case Kind::on: case Kind::since: case Kind::sent_before: case Kind::sent_on:
     case Kind::sent_since: case Kind::saved_before: case Kind::saved_on: case Kind::saved_since:
       node.day = key.date.days_since_epoch();
       break;
-    case Kind::larger: case Kind::smaller:
-      node.number = key.number;
+    case Kind::larger: case Kind::smaller: case Kind::modseq:
+      node.number = key.number;  // MODSEQ: one modseq per message, so an entry name changes nothing (§3.1.5)
       break;
     case Kind::sequence_set: case Kind::uid:
       node.seqs = resolve(view, key.set, key.kind == Kind::uid);
@@ -228,8 +233,11 @@ Tri eval(const Node& n, std::uint32_t seq, const actors::MessageSummary& m, Cont
     case Kind::saved_on: return tri(day_of(m.save_date) == n.day);
     case Kind::saved_since: return tri(day_of(m.save_date) >= n.day);
     case Kind::savedate_supported: return Tri::yes;
+    case Kind::emailid: return tri(m.email_id == n.needle);  // RFC 8474 §6: exactly the objectid
+    case Kind::threadid: return Tri::no;                     // §5.2: no THREADID, so it matches nothing
     case Kind::larger: return tri(m.size > n.number);
     case Kind::smaller: return tri(m.size < n.number);
+    case Kind::modseq: return tri(m.modseq >= n.number);
     case Kind::sequence_set: return tri(in(n.seqs, seq));
     case Kind::uid: return tri(in(n.seqs, seq));
     case Kind::sent_before: case Kind::sent_on: case Kind::sent_since: {
@@ -286,28 +294,13 @@ base::Result<std::vector<char>> evaluate_on_pool(const Node& root, const std::ve
   return matched;
 }
 
-// Ascending numbers as a compact sequence-set: "2,10:15,21".
-std::string compact_set(const std::vector<std::uint32_t>& sorted) {
-  std::string out;
-  for (std::size_t i = 0; i < sorted.size();) {
-    std::size_t j = i;
-    while (j + 1 < sorted.size() && sorted[j + 1] == sorted[j] + 1) ++j;
-    if (!out.empty()) out += ',';
-    out += std::to_string(sorted[i]);
-    if (j > i) out += ':' + std::to_string(sorted[j]);
-    i = j + 1;
-  }
-  return out;
-}
-
 // The answer to SEARCH RETURN (...) (RFC 4731 §3.1, RFC 5182 §2.4), `matches` being ascending sequence numbers:
 // one "* ESEARCH (TAG "t") [UID] [MIN n] [MAX n] [COUNT n] [ALL set]" unless SAVE is the only option (RFC 9051
 // §6.4.4: SAVE alone suppresses it). MIN, MAX and ALL are left out when nothing matched; COUNT is always there.
 // "RETURN ()" means ALL. With SAVE, "$" becomes MIN and/or MAX when those are the only other options, else
 // every match; as UIDs either way (see MailboxView::set_saved).
-void write_esearch(Session& s, std::string_view tag, const syntax::Search& cmd,
-                   const std::vector<std::uint32_t>& matches) {
-  syntax::SearchReturn ret = *cmd.ret;
+void write_esearch(Session& s, std::string_view tag, const syntax::Search& cmd, syntax::SearchReturn ret,
+                   const std::vector<std::uint32_t>& matches, std::optional<std::uint64_t> modseq) {
   if (!ret.min && !ret.max && !ret.all && !ret.count && !ret.save) ret.all = true;
   std::vector<std::uint32_t> values;  // what the client is told: sequence numbers or UIDs, ascending
   values.reserve(matches.size());
@@ -318,7 +311,8 @@ void write_esearch(Session& s, std::string_view tag, const syntax::Search& cmd,
     if (ret.min && !values.empty()) s.out.atom("MIN").number(values.front());
     if (ret.max && !values.empty()) s.out.atom("MAX").number(values.back());
     if (ret.count) s.out.atom("COUNT").number(values.size());
-    if (ret.all && !values.empty()) s.out.atom("ALL").atom(compact_set(values));
+    if (ret.all && !values.empty()) s.out.atom("ALL").atom(syntax::format_runs(syntax::to_runs(values)));
+    if (modseq) s.out.atom("MODSEQ").number(*modseq);  // RFC 7162 §3.1.10
     s.out.end();
   }
   if (ret.save) {
@@ -341,12 +335,15 @@ void write_esearch(Session& s, std::string_view tag, const syntax::Search& cmd,
 asio::awaitable<void> search(Session& s, std::string_view tag, const syntax::Search& cmd) {
   // RFC 5182 §2.1: a SEARCH with SAVE answered NO empties "$"; one answered BAD leaves it as it was.
   const bool save = cmd.ret && cmd.ret->save;
+  // RFC 6855 §3: after ENABLE UTF8=ACCEPT a client MUST NOT name a charset; the server SHOULD answer BAD.
+  if (cmd.charset && s.out.utf8_accept()) co_return s.reply(tag, "BAD", "CHARSET not allowed after UTF8=ACCEPT");
   if (cmd.charset && !iequals(*cmd.charset, "UTF-8") && !iequals(*cmd.charset, "US-ASCII")) {
     if (save) s.view->set_saved({});
     s.out.tagged(tag).atom("NO").open_code("BADCHARSET").open().atom("UTF-8").atom("US-ASCII").close().close_code()
         .text("Unsupported charset").end();
     co_return;
   }
+  if (uses_modseq(cmd.key)) s.enable_condstore();  // RFC 7162 §3.1: a CONDSTORE enabling command
   auto compiled = compile(cmd.key, *s.view);
   if (!compiled) co_return s.reply(tag, "BAD", compiled.error().detail);
   auto root = std::make_shared<const Node>(std::move(*compiled));
@@ -380,11 +377,21 @@ asio::awaitable<void> search(Session& s, std::string_view tag, const syntax::Sea
   }
   std::sort(matches.begin(), matches.end());
 
+  // RFC 7162 §3.1.5-6: with a MODSEQ criterion, a non-empty result carries the highest modseq among its messages.
+  std::optional<std::uint64_t> modseq;
+  if (uses_modseq(cmd.key) && !matches.empty()) {
+    std::uint64_t highest = 0;
+    for (auto seq : matches) highest = std::max(highest, s.view->at(seq).modseq);
+    modseq = highest;
+  }
   if (cmd.ret) {
-    write_esearch(s, tag, cmd, matches);
+    write_esearch(s, tag, cmd, *cmd.ret, matches, modseq);
+  } else if (s.enabled.imap4rev2) {
+    write_esearch(s, tag, cmd, syntax::SearchReturn{}, matches, modseq);  // RFC 9051 §6.4.4: ESEARCH, RETURN (ALL)
   } else {
     s.out.untagged().atom("SEARCH");
     for (auto seq : matches) s.out.number(cmd.uid ? s.view->at(seq).uid : seq);
+    if (modseq) s.out.open().atom("MODSEQ").number(*modseq).close();
     s.out.end();
   }
   s.apply_flag_changes();

@@ -20,50 +20,55 @@ namespace {
 
 using asio::use_awaitable;
 
-// "1:3,7" for a sorted list of UIDs (RFC 4315 uid-set, as COPYUID carries it).
-std::string uid_set(const std::vector<std::uint32_t>& uids) {
-  std::string out;
-  for (std::size_t i = 0; i < uids.size();) {
-    std::size_t j = i;
-    while (j + 1 < uids.size() && uids[j + 1] == uids[j] + 1) ++j;
-    if (!out.empty()) out += ',';
-    out += std::to_string(uids[i]);
-    if (j > i) out += ':' + std::to_string(uids[j]);
-    i = j + 1;
-  }
-  return out;
-}
+// "1:3,7" for ascending UIDs (RFC 4315 uid-set, as COPYUID carries it).
+std::string uid_set(const std::vector<std::uint32_t>& uids) { return syntax::format_runs(syntax::to_runs(uids)); }
 
 }  // namespace
 
 asio::awaitable<void> store(Session& s, std::string_view tag, const syntax::Store& cmd) {
-  if (cmd.unchanged_since) co_return s.reply(tag, "BAD", "UNCHANGEDSINCE is not supported");
   if (s.view->read_only()) co_return s.reply(tag, "NO", "Mailbox is read-only", "READ-ONLY");
   std::vector<std::uint32_t> seqs;
   if (!s.view->resolve(cmd.set, cmd.uid, seqs)) co_return s.reply(tag, "BAD", "Invalid message sequence number");
   auto flags = settable_flags(cmd.flags);
   if (!flags) co_return s.reply(tag, "BAD", "Unknown system flag");
+  if (cmd.unchanged_since) s.enable_condstore();  // RFC 7162 §3.1: a CONDSTORE enabling command
   std::vector<std::uint32_t> uids;
   for (auto seq : seqs) uids.push_back(s.view->at(seq).uid);
   auto op = cmd.mode == syntax::Store::Mode::add      ? actors::FlagOp::add
             : cmd.mode == syntax::Store::Mode::remove ? actors::FlagOp::remove
                                                       : actors::FlagOp::replace;
-  auto request = actors::StoreFlags{s.id, uids, op, std::move(*flags), std::nullopt, {}};
+  auto request = actors::StoreFlags{s.id, uids, op, std::move(*flags), cmd.unchanged_since, {}};
   auto stored = co_await s.mailbox->ask(std::move(request), use_awaitable);
   if (!stored) co_return s.reply_error(tag, stored.error());
   for (auto& u : stored->updated) s.view->set_flags(u.uid, u.modseq, u.flags);
-  if (!cmd.silent) {
+  // RFC 7162 §3.1.3: a conditional STORE reports every message it applied to, .SILENT or not, with its MODSEQ.
+  if (!cmd.silent || cmd.unchanged_since) {
     for (const auto& u : stored->updated) {
       auto seq = s.view->seq_of(u.uid);
       if (seq == 0) continue;
-      s.out.untagged().number(seq).atom("FETCH").open().atom("FLAGS").open();
-      for (const auto& f : u.flags) s.out.atom(f);
-      s.out.close();
-      if (cmd.uid) s.out.atom("UID").number(u.uid);
+      s.out.untagged().number(seq).atom("FETCH").open();
+      if (!cmd.silent) {
+        s.out.atom("FLAGS").open();
+        for (const auto& f : u.flags) s.out.atom(f);
+        s.out.close();
+      }
+      if (cmd.uid || s.enabled.condstore) s.out.atom("UID").number(u.uid);
+      if (s.enabled.condstore) s.out.atom("MODSEQ").open().number(s.view->at(seq).modseq).close();
       s.out.close().end();
     }
   }
   s.apply_flag_changes();
+  if (!stored->modified.empty()) {
+    // MODIFIED lists UIDs for UID STORE and message numbers for STORE (RFC 7162 §3.1.3).
+    std::vector<std::uint32_t> failed;
+    for (auto uid : stored->modified) {
+      if (cmd.uid) failed.push_back(uid);
+      else if (auto seq = s.view->seq_of(uid)) failed.push_back(seq);
+    }
+    std::sort(failed.begin(), failed.end());
+    auto code = "MODIFIED " + syntax::format_runs(syntax::to_runs(failed));
+    co_return s.reply(tag, "OK", "Conditional STORE failed for some messages", code);
+  }
   s.reply(tag, "OK", cmd.uid ? "UID STORE completed" : "STORE completed");
 }
 
@@ -161,6 +166,12 @@ asio::awaitable<void> move(Session& s, std::string_view tag, const syntax::Move&
   // The actor posted the expunge before replying: applying the queue sends "* n EXPUNGE" for the moved messages
   // (and EXISTS when the target is the selected mailbox), with any other session's changes in commit order.
   s.apply_all_changes();
+  // RFC 6851 §4.4: a MOVE that removed messages reports the source's new HIGHESTMODSEQ (to clients that know it).
+  if (s.enabled.condstore && !expunged->empty()) {
+    s.out.tagged(tag).atom("OK").open_code("HIGHESTMODSEQ").number(s.view->highest_modseq()).close_code()
+        .text(cmd.uid ? "UID MOVE completed" : "MOVE completed").end();
+    co_return;
+  }
   s.reply(tag, "OK", cmd.uid ? "UID MOVE completed" : "MOVE completed");
 }
 

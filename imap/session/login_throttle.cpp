@@ -40,6 +40,15 @@ void LoginThrottle::failed(const std::string& address, const std::string& user) 
   add(by_user_, user, now);
 }
 
+std::string LoginThrottle::client_address(std::string peer) {
+  if (auto colon = peer.rfind(':'); colon != std::string::npos && peer.find(':') == colon) {
+    peer.resize(colon);
+  } else if (auto bracket = peer.rfind(']'); bracket != std::string::npos) {
+    peer.resize(bracket + 1);
+  }
+  return peer;
+}
+
 void LoginThrottle::succeeded(const std::string& address, const std::string& user) {
   std::lock_guard lock(mutex_);
   by_address_.erase(address);

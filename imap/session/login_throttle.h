@@ -19,6 +19,9 @@ class LoginThrottle {
   std::chrono::milliseconds delay_for(const std::string& address, const std::string& user);
   void failed(const std::string& address, const std::string& user);
   void succeeded(const std::string& address, const std::string& user);
+  // The key a client is counted under: its address without the port ("192.0.2.1:5353" -> "192.0.2.1",
+  // "[2001:db8::1]:5353" -> "[2001:db8::1]"), from net::Connection::peer().
+  static std::string client_address(std::string peer);
 
   static constexpr std::chrono::milliseconds kFirstDelay{250};
   static constexpr std::chrono::milliseconds kMaxDelay{16000};

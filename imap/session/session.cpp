@@ -10,6 +10,7 @@
 #include <cctype>
 #include <type_traits>
 
+#include "base/utf8.h"
 #include "imap/commands/commands.h"
 #include "imap/syntax/mutf7.h"
 
@@ -33,26 +34,36 @@ Server::Server(actors::Registry& registry, actors::Scheduler& pool, const config
 std::string Server::capabilities() const {
   // One per line, each with its RFC (README.md has the table): the same before and after login.
   static const char* const kCapabilities[] = {
-      "IMAP4rev1",   // RFC 3501
-      "AUTH=PLAIN",  // RFC 4616
-      "SASL-IR",     // RFC 4959
-      "ID",          // RFC 2971
-      "IDLE",        // RFC 2177
-      "NAMESPACE",   // RFC 2342
-      "UIDPLUS",     // RFC 4315
-      "MULTIAPPEND", // RFC 3502
-      "UNSELECT",    // RFC 3691
-      "CHILDREN",    // RFC 3348
-      "MOVE",        // RFC 6851
-      "LITERAL+",    // RFC 7888
-      "ENABLE",      // RFC 5161
-      "ESEARCH",     // RFC 4731
-      "SEARCHRES",   // RFC 5182
-      "COMPRESS=DEFLATE",  // RFC 4978
+      "IMAP4rev1",           // RFC 3501
+      "IMAP4rev2",           // RFC 9051 (after ENABLE IMAP4rev2)
+      "AUTH=PLAIN",          // RFC 4616
+      "SASL-IR",             // RFC 4959
+      "ID",                  // RFC 2971
+      "ENABLE",              // RFC 5161
+      "IDLE",                // RFC 2177
+      "NAMESPACE",           // RFC 2342
+      "UIDPLUS",             // RFC 4315
+      "MULTIAPPEND",         // RFC 3502
+      "UNSELECT",            // RFC 3691
+      "CHILDREN",            // RFC 3348
+      "LIST-EXTENDED",       // RFC 5258
+      "LIST-STATUS",         // RFC 5819
       "SPECIAL-USE",         // RFC 6154
       "CREATE-SPECIAL-USE",  // RFC 6154
+      "XLIST",               // Gmail's pre-RFC 6154 LIST with special-use attributes
+      "MOVE",                // RFC 6851
+      "BINARY",              // RFC 3516
+      "LITERAL+",            // RFC 7888
+      "CONDSTORE",           // RFC 7162
+      "QRESYNC",             // RFC 7162
+      "ESEARCH",             // RFC 4731
+      "SEARCHRES",           // RFC 5182
+      "OBJECTID",            // RFC 8474
+      "UTF8=ACCEPT",         // RFC 6855
+      "COMPRESS=DEFLATE",    // RFC 4978
       "STATUS=SIZE",         // RFC 8438
   };
+
   std::string out;
   for (const char* c : kCapabilities) {
     if (!out.empty()) out += ' ';
@@ -61,6 +72,7 @@ std::string Server::capabilities() const {
   // RFC 7889 §2 (a): the one limit every mailbox has (STATUS (APPENDLIMIT) gives the same number).
   out += " APPENDLIMIT=" + std::to_string(config_.imap.max_message_bytes);
   out += " SAVEDATE";  // RFC 8514
+  out += " XPASSWORD";  // Sealbox: password change inside IMAP (docs/cli.md)
   return out;
 }
 
@@ -122,6 +134,8 @@ base::Result<std::string> Session::decode_mailbox(std::string_view wire) const {
   if (wire == "INBOX") return std::string("INBOX");
   std::string name;
   if (out.utf8_accept()) {
+    // RFC 6855 §3: the name as is, in UTF-8. The parser checked quoted strings; a literal may carry any octets.
+    if (!base::valid_utf8(wire)) return base::fail(base::Errc::bad_syntax, "Mailbox name is not valid UTF-8");
     name = std::string(wire);
   } else {
     auto decoded = syntax::mutf7_decode(wire);
@@ -138,13 +152,35 @@ base::Result<std::string> Session::decode_mailbox(std::string_view wire) const {
 }
 
 void Session::write_view_update(const ViewUpdate& u) {
-  for (auto seq : u.expunged_seqs) out.untagged().number(seq).atom("EXPUNGE").end();
+  if (enabled.qresync) {
+    // RFC 7162 §3.2.10.2: one VANISHED (without EARLIER) in place of the EXPUNGEs, naming only announced messages.
+    auto uids = u.expunged_uids;
+    std::sort(uids.begin(), uids.end());
+    if (!uids.empty()) out.untagged().atom("VANISHED").atom(syntax::format_runs(syntax::to_runs(uids))).end();
+  } else {
+    for (auto seq : u.expunged_seqs) out.untagged().number(seq).atom("EXPUNGE").end();
+  }
   if (u.exists) out.untagged().number(*u.exists).atom("EXISTS").end();
   for (auto seq : u.flag_seqs) {
-    const auto& m = view->at(seq);
-    out.untagged().number(seq).atom("FETCH").open().atom("UID").number(m.uid).atom("FLAGS").open();
-    for (const auto& f : m.flags) out.atom(f);
-    out.close().close().end();
+    out.untagged().number(seq).atom("FETCH").open();
+    write_flag_items(view->at(seq));
+    out.close().end();
+  }
+}
+
+void Session::write_flag_items(const actors::MessageSummary& m) {
+  out.atom("UID").number(m.uid).atom("FLAGS").open();
+  for (const auto& f : m.flags) out.atom(f);
+  out.close();
+  if (enabled.condstore) out.atom("MODSEQ").open().number(m.modseq).close();
+}
+
+void Session::enable_condstore() {
+  if (enabled.condstore) return;
+  enabled.condstore = true;
+  if (view) {
+    out.untagged().atom("OK").open_code("HIGHESTMODSEQ").number(view->highest_modseq()).close_code()
+        .text("Highest mailbox modification sequence").end();
   }
 }
 
@@ -285,12 +321,14 @@ asio::awaitable<void> Session::execute(std::string_view tag, const syntax::Comma
   }
   if (auto* cmd = std::get_if<sx::List>(&body)) co_return co_await c::list(*this, tag, *cmd);
   if (auto* cmd = std::get_if<sx::Lsub>(&body)) co_return co_await c::lsub(*this, tag, *cmd);
+  if (auto* cmd = std::get_if<sx::Xlist>(&body)) co_return co_await c::xlist(*this, tag, *cmd);
   if (auto* cmd = std::get_if<sx::Status>(&body)) co_return co_await c::status(*this, tag, *cmd);
   if (std::holds_alternative<sx::Namespace>(body)) co_return co_await c::namespace_(*this, tag);
   if (auto* cmd = std::get_if<sx::Append>(&body)) co_return co_await c::append(*this, tag, *cmd);
   if (std::holds_alternative<sx::Idle>(body)) co_return co_await c::idle(*this, tag);
   if (auto* cmd = std::get_if<sx::Enable>(&body)) co_return co_await c::enable(*this, tag, *cmd);
   if (auto* cmd = std::get_if<sx::Compress>(&body)) co_return co_await c::compress(*this, tag, *cmd);
+  if (auto* cmd = std::get_if<sx::XPassword>(&body)) co_return co_await c::xpassword(*this, tag, *cmd);
 
   if (state != State::selected) co_return reply(tag, "BAD", "No mailbox selected");
   if (std::holds_alternative<sx::Check>(body)) co_return co_await c::check(*this, tag);

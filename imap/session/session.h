@@ -53,6 +53,15 @@ class Server {
 
 enum class State { not_authenticated, authenticated, selected, logout };
 
+// Extensions switched on for this connection (they never switch off). ENABLE turns them on (RFC 5161; enable.cpp);
+// CONDSTORE also by its "enabling commands" (RFC 7162 §3.1). UTF8=ACCEPT lives in the response writer
+// (ResponseWriter::utf8_accept), which needs it to write mailbox names.
+struct Enabled {
+  bool condstore = false;  // RFC 7162 §3.1: MODSEQ in FETCH responses to flag changes, HIGHESTMODSEQ on SELECT
+  bool qresync = false;    // RFC 7162 §3.2: VANISHED instead of EXPUNGE; implies condstore
+  bool imap4rev2 = false;  // RFC 9051 semantics where they differ from RFC 3501 (enable.cpp lists them)
+};
+
 // An APPEND whose bodies are being received (streamed to staged blob files between reader results).
 struct AppendInProgress {
   std::string tag;
@@ -81,6 +90,7 @@ class Session {
   syntax::ResponseWriter out;
   syntax::CommandReader reader;
   std::optional<AppendInProgress> append;
+  Enabled enabled;
 
   // Writes what `out` holds. False when the connection failed (the session then ends).
   asio::awaitable<bool> flush();
@@ -97,6 +107,12 @@ class Session {
   void apply_flag_changes();
   // Leaves the selected mailbox (no expunge).
   void leave_mailbox();
+  // A CONDSTORE enabling command ran (RFC 7162 §3.1): from now on every untagged FETCH carries MODSEQ, and the
+  // first such command with a mailbox selected reports the mailbox's HIGHESTMODSEQ.
+  void enable_condstore();
+  // The items that follow FETCH's "(" in an unsolicited flag report: "UID n FLAGS (...)" and, once CONDSTORE is
+  // enabled, "MODSEQ (m)" (RFC 7162 §3.2.4). Without the closing ")".
+  void write_flag_items(const actors::MessageSummary& m);
   // Completes once the selected mailbox has changes queued for this session (at once if it has some already);
   // without a selected mailbox it waits until cancelled. For IDLE: awaited against read_more() with ||.
   asio::awaitable<void> wait_for_change();

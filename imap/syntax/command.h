@@ -147,6 +147,12 @@ struct Lsub {
   std::string_view pattern;
   friend bool operator==(const Lsub&, const Lsub&) = default;
 };
+// XLIST (Gmail's pre-RFC 6154 command, still sent by some clients): "XLIST" SP mailbox SP list-mailbox, like LSUB.
+struct Xlist {
+  std::string_view reference;
+  std::string_view pattern;
+  friend bool operator==(const Xlist&, const Xlist&) = default;
+};
 struct Namespace { friend bool operator==(const Namespace&, const Namespace&) = default; };
 struct Status {
   std::string_view mailbox;
@@ -224,6 +230,14 @@ struct Move {
   friend bool operator==(const Move&, const Move&) = default;
 };
 
+// XPASSWORD old-password new-password (Sealbox's experimental password change, docs/cli.md): two astrings.
+// Both are secrets: copy them into guarded memory at once and never log the line.
+struct XPassword {
+  std::string_view old_password;
+  std::string_view new_password;
+  friend bool operator==(const XPassword&, const XPassword&) = default;
+};
+
 // A syntactically plausible command whose name we do not implement ("XYZZY", "GETQUOTA", "UID THREAD"): the
 // session answers "tag BAD" with a fixed text.
 struct Unknown {
@@ -232,9 +246,9 @@ struct Unknown {
 };
 
 using CommandBody = std::variant<Capability, Noop, Logout, Id, Enable, Compress, StartTls, Authenticate, Login, Select,
-                                 Create, Delete, Rename, Subscribe, Unsubscribe, List, Lsub, Namespace, Status,
+                                 Create, Delete, Rename, Subscribe, Unsubscribe, List, Lsub, Xlist, Namespace, Status,
                                  Append, Idle, Check, Close, Unselect, Expunge, Search, Fetch, Store, Copy, Move,
-                                 Unknown>;
+                                 XPassword, Unknown>;
 
 struct Command {
   std::string_view tag;

@@ -1,10 +1,10 @@
-#include "base/strings.h"
 #include "imap/syntax/cursor.h"
 
 #include <array>
 #include <cstring>
 #include <limits>
 
+#include "base/strings.h"
 #include "imap/syntax/limits.h"
 #include "base/utf8.h"
 

@@ -75,6 +75,16 @@ BodyResult parse_login(Cursor& c) {
   return CommandBody(l);
 }
 
+BodyResult parse_xpassword(Cursor& c) {
+  XPassword x;
+  SB_CHECK(c.sp("XPASSWORD"));
+  SB_TRY(x.old_password, c.astring("old password"));
+  SB_CHECK(c.sp("old password"));
+  SB_TRY(x.new_password, c.astring("new password"));
+  SB_CHECK(c.end("new password"));
+  return CommandBody(x);
+}
+
 BodyResult parse_enable(Cursor& c) {
   Enable e;
   SB_CHECK(c.sp("ENABLE"));
@@ -160,7 +170,7 @@ BodyResult dispatch(Cursor& c, std::string_view name) {
     std::string_view name;
     Fn fn;
   };
-  static constexpr std::array<Entry, 32> kCommands = {{
+  static constexpr std::array<Entry, 33> kCommands = {{
       {"CAPABILITY", [](Cursor& x) { return no_args<Capability>(x, "CAPABILITY"); }},
       {"NOOP", [](Cursor& x) { return no_args<Noop>(x, "NOOP"); }},
       {"LOGOUT", [](Cursor& x) { return no_args<Logout>(x, "LOGOUT"); }},
@@ -179,6 +189,7 @@ BodyResult dispatch(Cursor& c, std::string_view name) {
       {"UNSUBSCRIBE", [](Cursor& x) { return parse_mailbox_only<Unsubscribe>(x, "UNSUBSCRIBE"); }},
       {"LIST", detail::parse_list},
       {"LSUB", detail::parse_lsub},
+      {"XLIST", detail::parse_xlist},
       {"NAMESPACE", [](Cursor& x) { return no_args<Namespace>(x, "NAMESPACE"); }},
       {"STATUS", detail::parse_status},
       {"APPEND", detail::parse_append},
@@ -197,6 +208,7 @@ BodyResult dispatch(Cursor& c, std::string_view name) {
   for (const Entry& e : kCommands) {
     if (iequals(name, e.name)) return e.fn(c);
   }
+  if (iequals(name, "XPASSWORD")) return parse_xpassword(c);  // Sealbox's own X-command (docs/cli.md)
   return CommandBody(Unknown{name});  // includes X<atom> experimental commands (RFC 3501 §6.5.1)
 }
 
@@ -264,6 +276,7 @@ std::string_view Command::name() const {
     std::string_view operator()(const Unsubscribe&) const { return "UNSUBSCRIBE"; }
     std::string_view operator()(const List&) const { return "LIST"; }
     std::string_view operator()(const Lsub&) const { return "LSUB"; }
+    std::string_view operator()(const Xlist&) const { return "XLIST"; }
     std::string_view operator()(const Namespace&) const { return "NAMESPACE"; }
     std::string_view operator()(const Status&) const { return "STATUS"; }
     std::string_view operator()(const Append&) const { return "APPEND"; }
@@ -277,6 +290,7 @@ std::string_view Command::name() const {
     std::string_view operator()(const Store& s) const { return s.uid ? "UID STORE" : "STORE"; }
     std::string_view operator()(const Copy& x) const { return x.uid ? "UID COPY" : "COPY"; }
     std::string_view operator()(const Move& m) const { return m.uid ? "UID MOVE" : "MOVE"; }
+    std::string_view operator()(const XPassword&) const { return "XPASSWORD"; }
     std::string_view operator()(const Unknown&) const { return "UNKNOWN"; }
   };
   return std::visit(Namer{}, body);

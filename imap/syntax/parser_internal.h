@@ -18,6 +18,7 @@ BodyResult parse_create(Cursor& c);
 BodyResult parse_rename(Cursor& c);
 BodyResult parse_list(Cursor& c);
 BodyResult parse_lsub(Cursor& c);
+BodyResult parse_xlist(Cursor& c);
 BodyResult parse_status(Cursor& c);
 BodyResult parse_append(Cursor& c);
 // "(" status-att *(SP status-att) ")": shared by STATUS and LIST RETURN (STATUS (...)).

@@ -1,5 +1,5 @@
 // Mailbox commands: SELECT/EXAMINE (RFC 4466 select-params, RFC 7162 CONDSTORE and QRESYNC), CREATE (RFC 6154
-// USE), RENAME, LIST (RFC 3501 and RFC 5258/5819/6154 extended forms), LSUB, STATUS and APPEND.
+// USE), RENAME, LIST (RFC 3501 and RFC 5258/5819/6154 extended forms), LSUB, XLIST (Gmail), STATUS and APPEND.
 #include <array>
 #include <utility>
 
@@ -199,6 +199,16 @@ BodyResult parse_lsub(Cursor& c) {
   SB_TRY(l.pattern, c.list_mailbox());
   SB_CHECK(c.end("mailbox pattern"));
   return CommandBody(l);
+}
+
+BodyResult parse_xlist(Cursor& c) {
+  Xlist x;
+  SB_CHECK(c.sp("XLIST"));
+  SB_TRY(x.reference, c.astring("reference name"));
+  SB_CHECK(c.sp("reference name"));
+  SB_TRY(x.pattern, c.list_mailbox());
+  SB_CHECK(c.end("mailbox pattern"));
+  return CommandBody(x);
 }
 
 namespace {

@@ -3,6 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace imap::syntax {
@@ -25,5 +28,19 @@ struct SequenceSet {
 
   friend bool operator==(const SequenceSet&, const SequenceSet&) = default;
 };
+
+// Ascending, disjoint, non-adjacent [first, last] runs of UIDs: how the server computes with UID sets (QRESYNC's
+// known UIDs, VANISHED, COPYUID).
+using UidRuns = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
+
+// The set's numbers as runs; "*" stands for `star` (ranges are taken in either order). "$" is ignored: the session
+// resolves it against its view.
+UidRuns to_runs(const SequenceSet& set, std::uint32_t star);
+// Runs from ascending numbers (duplicates allowed).
+UidRuns to_runs(std::span<const std::uint32_t> ascending);
+UidRuns intersect(const UidRuns& a, const UidRuns& b);
+bool contains(const UidRuns& runs, std::uint32_t n);
+// "1:3,7" (RFC 4315 uid-set / RFC 3501 sequence-set); empty for no runs.
+std::string format_runs(const UidRuns& runs);
 
 }  // namespace imap::syntax

@@ -1,8 +1,8 @@
-#include "base/strings.h"
 #include "lmtp/protocol/address.h"
 
 #include <cstring>
 
+#include "base/strings.h"
 #include "lmtp/protocol/limits.h"
 #include "base/utf8.h"
 

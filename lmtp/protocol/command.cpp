@@ -1,9 +1,9 @@
-#include "base/strings.h"
 #include "lmtp/protocol/command.h"
 
 #include <array>
 #include <vector>
 
+#include "base/strings.h"
 #include "lmtp/protocol/limits.h"
 #include "base/utf8.h"
 

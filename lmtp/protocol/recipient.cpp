@@ -1,7 +1,8 @@
-#include "base/strings.h"
 #include "lmtp/protocol/recipient.h"
 
 #include <algorithm>
+
+#include "base/strings.h"
 
 namespace lmtp::protocol {
 namespace {

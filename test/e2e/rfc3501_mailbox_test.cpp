@@ -64,16 +64,28 @@ struct MailboxFixture {
 
 using Lines = std::vector<std::string>;
 
+// The LIST lines of what a new account holds: INBOX and the RFC 6154 special-use mailboxes (store::Account::create).
+const std::string kArchive = "* LIST (\\HasNoChildren \\Archive) \"/\" \"Archive\"";
+const std::string kDrafts = "* LIST (\\HasNoChildren \\Drafts) \"/\" \"Drafts\"";
+const std::string kInbox = "* LIST (\\HasNoChildren) \"/\" \"INBOX\"";
+const std::string kJunk = "* LIST (\\HasNoChildren \\Junk) \"/\" \"Junk\"";
+const std::string kSent = "* LIST (\\HasNoChildren \\Sent) \"/\" \"Sent\"";
+const std::string kTrash = "* LIST (\\HasNoChildren \\Trash) \"/\" \"Trash\"";
+const Lines kNewAccount = {kArchive, kDrafts, kInbox, kJunk, kSent, kTrash};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(rfc3501_mailbox)
 
 BOOST_FIXTURE_TEST_CASE(fresh_account_lists_inbox_and_namespace, MailboxFixture) {
-  BOOST_TEST(ok("LIST \"\" *") == Lines{"* LIST (\\HasNoChildren) \"/\" \"INBOX\""}, tt::per_element());
+  BOOST_TEST(ok("LIST \"\" *") == kNewAccount, tt::per_element());
   BOOST_TEST(ok("LIST \"\" \"\"") == Lines{"* LIST (\\Noselect) \"/\" \"\""}, tt::per_element());
   BOOST_TEST(ok("NAMESPACE") == Lines{"* NAMESPACE ((\"\" \"/\")) NIL NIL"}, tt::per_element());
-  // INBOX starts subscribed.
-  BOOST_TEST(ok("LSUB \"\" *") == Lines{"* LSUB () \"/\" \"INBOX\""}, tt::per_element());
+  // They all start subscribed.
+  BOOST_TEST(ok("LSUB \"\" *") == (Lines{"* LSUB () \"/\" \"Archive\"", "* LSUB () \"/\" \"Drafts\"",
+                                          "* LSUB () \"/\" \"INBOX\"", "* LSUB () \"/\" \"Junk\"",
+                                          "* LSUB () \"/\" \"Sent\"", "* LSUB () \"/\" \"Trash\""}),
+             tt::per_element());
   // "INBOX" is case-insensitive in commands and patterns.
   BOOST_TEST(ok("LIST \"\" inbox") == Lines{"* LIST (\\HasNoChildren) \"/\" \"INBOX\""}, tt::per_element());
   BOOST_TEST(ok("LIST \"\" InBoX") == Lines{"* LIST (\\HasNoChildren) \"/\" \"INBOX\""}, tt::per_element());
@@ -81,21 +93,21 @@ BOOST_FIXTURE_TEST_CASE(fresh_account_lists_inbox_and_namespace, MailboxFixture)
 }
 
 BOOST_FIXTURE_TEST_CASE(create_makes_parents_and_list_patterns_match, MailboxFixture) {
-  BOOST_TEST(answer("CREATE Work") == "OK CREATE completed");
-  BOOST_TEST(answer("CREATE Work/Projects/2024") == "OK CREATE completed");  // Work/Projects is created too
-  BOOST_TEST(answer("CREATE Trash/") == "OK CREATE completed");  // a trailing delimiter is dropped (§6.3.3)
-  BOOST_TEST(answer("CREATE \"My Folder\"") == "OK CREATE completed");
+  BOOST_TEST(answer("CREATE Work") .rfind("OK [MAILBOXID (", 0) == 0u);
+  BOOST_TEST(answer("CREATE Work/Projects/2024") .rfind("OK [MAILBOXID (", 0) == 0u);  // Work/Projects is created too
+  BOOST_TEST(answer("CREATE Spam/") .rfind("OK [MAILBOXID (", 0) == 0u);  // a trailing delimiter is dropped (§6.3.3)
+  BOOST_TEST(answer("CREATE \"My Folder\"") .rfind("OK [MAILBOXID (", 0) == 0u);
 
   BOOST_TEST(ok("LIST \"\" *") ==
-                 (Lines{"* LIST (\\HasNoChildren) \"/\" \"INBOX\"", "* LIST (\\HasNoChildren) \"/\" \"My Folder\"",
-                        "* LIST (\\HasNoChildren) \"/\" \"Trash\"", "* LIST (\\HasChildren) \"/\" \"Work\"",
+                 (Lines{kArchive, kDrafts, kInbox, kJunk, "* LIST (\\HasNoChildren) \"/\" \"My Folder\"", kSent,
+                        "* LIST (\\HasNoChildren) \"/\" \"Spam\"", kTrash, "* LIST (\\HasChildren) \"/\" \"Work\"",
                         "* LIST (\\HasChildren) \"/\" \"Work/Projects\"",
                         "* LIST (\\HasNoChildren) \"/\" \"Work/Projects/2024\""}),
              tt::per_element());
   // '%' stops at the delimiter, '*' does not.
   BOOST_TEST(ok("LIST \"\" %") ==
-                 (Lines{"* LIST (\\HasNoChildren) \"/\" \"INBOX\"", "* LIST (\\HasNoChildren) \"/\" \"My Folder\"",
-                        "* LIST (\\HasNoChildren) \"/\" \"Trash\"", "* LIST (\\HasChildren) \"/\" \"Work\""}),
+                 (Lines{kArchive, kDrafts, kInbox, kJunk, "* LIST (\\HasNoChildren) \"/\" \"My Folder\"", kSent,
+                        "* LIST (\\HasNoChildren) \"/\" \"Spam\"", kTrash, "* LIST (\\HasChildren) \"/\" \"Work\""}),
              tt::per_element());
   BOOST_TEST(ok("LIST Work/ %") == Lines{"* LIST (\\HasChildren) \"/\" \"Work/Projects\""}, tt::per_element());
   BOOST_TEST(ok("LIST \"\" Work/*") == (Lines{"* LIST (\\HasChildren) \"/\" \"Work/Projects\"",
@@ -105,8 +117,9 @@ BOOST_FIXTURE_TEST_CASE(create_makes_parents_and_list_patterns_match, MailboxFix
   BOOST_TEST(ok("LIST \"\" *4") == Lines{"* LIST (\\HasNoChildren) \"/\" \"Work/Projects/2024\""}, tt::per_element());
   BOOST_TEST(ok("LIST \"\" work").empty());  // names other than INBOX are case-sensitive
   // The new mailboxes are selectable and empty.
-  BOOST_TEST(ok("SELECT Work/Projects").size() == 6u);
-  BOOST_TEST(ok("SELECT \"My Folder\"").size() == 6u);
+  // FLAGS, EXISTS, RECENT, PERMANENTFLAGS, UIDVALIDITY, UIDNEXT, MAILBOXID, HIGHESTMODSEQ; then [CLOSED] too.
+  BOOST_TEST(ok("SELECT Work/Projects").size() == 8u);
+  BOOST_TEST(ok("SELECT \"My Folder\"").size() == 9u);
 }
 
 BOOST_FIXTURE_TEST_CASE(create_errors, MailboxFixture) {
@@ -124,7 +137,7 @@ BOOST_FIXTURE_TEST_CASE(create_errors, MailboxFixture) {
   BOOST_TEST(answer("CREATE").rfind("BAD", 0) == 0u);
   // Nothing of that was created.
   BOOST_TEST(ok("LIST \"\" *") ==
-                 (Lines{"* LIST (\\HasNoChildren) \"/\" \"INBOX\"", "* LIST (\\HasNoChildren) \"/\" \"Work\""}),
+                 (Lines{kArchive, kDrafts, kInbox, kJunk, kSent, kTrash, "* LIST (\\HasNoChildren) \"/\" \"Work\""}),
              tt::per_element());
 }
 
@@ -136,14 +149,15 @@ BOOST_FIXTURE_TEST_CASE(delete_keeps_children_and_leaves_a_noselect_parent, Mail
   // RFC 3501 §6.3.4: deleting a name with inferiors removes its messages; the name stays as \Noselect.
   BOOST_TEST(answer("DELETE foo") == "OK DELETE completed");
   BOOST_TEST(ok("LIST \"\" *") ==
-                 (Lines{"* LIST (\\HasNoChildren) \"/\" \"INBOX\"", "* LIST (\\Noselect \\HasChildren) \"/\" \"foo\"",
+                 (Lines{kArchive, kDrafts, kInbox, kJunk, kSent, kTrash,
+                        "* LIST (\\Noselect \\HasChildren) \"/\" \"foo\"",
                         "* LIST (\\HasNoChildren) \"/\" \"foo/bar\""}),
              tt::per_element());
   BOOST_TEST(answer("SELECT foo") == "NO [NONEXISTENT] No such mailbox");
   BOOST_TEST(answer("STATUS foo (MESSAGES)") == "NO [NONEXISTENT] No such mailbox");
   BOOST_TEST(answer("DELETE foo").rfind("NO ", 0) == 0u);  // \Noselect with inferiors: an error
   BOOST_TEST(answer("DELETE foo/bar") == "OK DELETE completed");
-  BOOST_TEST(ok("LIST \"\" *") == Lines{"* LIST (\\HasNoChildren) \"/\" \"INBOX\""}, tt::per_element());
+  BOOST_TEST(ok("LIST \"\" *") == kNewAccount, tt::per_element());
 
   BOOST_TEST(answer("DELETE INBOX") == "NO [CANNOT] INBOX cannot be deleted");
   BOOST_TEST(answer("DELETE inbox") == "NO [CANNOT] INBOX cannot be deleted");
@@ -169,7 +183,7 @@ BOOST_FIXTURE_TEST_CASE(rename_moves_inferiors_and_creates_superiors, MailboxFix
   const auto before = status("foo/bar", "MESSAGES UIDNEXT UIDVALIDITY");
   BOOST_TEST(answer("RENAME foo zap") == "OK RENAME completed");
   BOOST_TEST(ok("LIST \"\" *") ==
-                 (Lines{"* LIST (\\HasNoChildren) \"/\" \"INBOX\"", "* LIST (\\HasChildren) \"/\" \"zap\"",
+                 (Lines{kArchive, kDrafts, kInbox, kJunk, kSent, kTrash, "* LIST (\\HasChildren) \"/\" \"zap\"",
                         "* LIST (\\HasChildren) \"/\" \"zap/bar\"", "* LIST (\\HasNoChildren) \"/\" \"zap/bar/baz\""}),
              tt::per_element());
   // The messages (and UIDs) went along.
@@ -183,7 +197,7 @@ BOOST_FIXTURE_TEST_CASE(rename_moves_inferiors_and_creates_superiors, MailboxFix
   // RFC 3501 §6.3.5: superiors of the new name are created.
   BOOST_TEST(answer("RENAME zap/bar/baz a/b/c") == "OK RENAME completed");
   BOOST_TEST(ok("LIST \"\" *") ==
-                 (Lines{"* LIST (\\HasNoChildren) \"/\" \"INBOX\"", "* LIST (\\HasChildren) \"/\" \"a\"",
+                 (Lines{kArchive, kDrafts, kInbox, kJunk, kSent, kTrash, "* LIST (\\HasChildren) \"/\" \"a\"",
                         "* LIST (\\HasChildren) \"/\" \"a/b\"", "* LIST (\\HasNoChildren) \"/\" \"a/b/c\"",
                         "* LIST (\\HasChildren) \"/\" \"zap\"", "* LIST (\\HasNoChildren) \"/\" \"zap/bar\""}),
              tt::per_element());
@@ -211,8 +225,9 @@ BOOST_FIXTURE_TEST_CASE(rename_inbox_moves_messages_and_leaves_it_empty, Mailbox
   // Inferiors of INBOX are unaffected (RFC 3501 §6.3.5).
   BOOST_TEST(status("INBOX/child", "MESSAGES").at("MESSAGES") == 1u);
   BOOST_TEST(ok("LIST \"\" *") ==
-                 (Lines{"* LIST (\\HasChildren) \"/\" \"INBOX\"", "* LIST (\\HasNoChildren) \"/\" \"INBOX/child\"",
-                        "* LIST (\\HasNoChildren) \"/\" \"Old\""}),
+                 (Lines{kArchive, kDrafts, "* LIST (\\HasChildren) \"/\" \"INBOX\"",
+                        "* LIST (\\HasNoChildren) \"/\" \"INBOX/child\"", kJunk,
+                        "* LIST (\\HasNoChildren) \"/\" \"Old\"", kSent, kTrash}),
              tt::per_element());
   auto selected = ok("SELECT INBOX");
   BOOST_TEST(selected.at(1) == "* 0 EXISTS");
@@ -229,11 +244,15 @@ BOOST_FIXTURE_TEST_CASE(subscribe_unsubscribe_and_lsub, MailboxFixture) {
   BOOST_TEST(answer("SUBSCRIBE Work/Projects") == "OK SUBSCRIBE completed");
   BOOST_TEST(answer("SUBSCRIBE Gone") == "OK SUBSCRIBE completed");
   BOOST_TEST(ok("LSUB \"\" *") ==
-                 (Lines{"* LSUB () \"/\" \"Gone\"", "* LSUB () \"/\" \"INBOX\"", "* LSUB () \"/\" \"Work/Projects\""}),
+                 (Lines{"* LSUB () \"/\" \"Archive\"", "* LSUB () \"/\" \"Drafts\"", "* LSUB () \"/\" \"Gone\"",
+                        "* LSUB () \"/\" \"INBOX\"", "* LSUB () \"/\" \"Junk\"", "* LSUB () \"/\" \"Sent\"",
+                        "* LSUB () \"/\" \"Trash\"", "* LSUB () \"/\" \"Work/Projects\""}),
              tt::per_element());
   // '%' shows the unsubscribed parent of a subscribed name as \Noselect (RFC 3501 §6.3.9).
   BOOST_TEST(ok("LSUB \"\" %") ==
-                 (Lines{"* LSUB () \"/\" \"Gone\"", "* LSUB () \"/\" \"INBOX\"", "* LSUB (\\Noselect) \"/\" \"Work\""}),
+                 (Lines{"* LSUB () \"/\" \"Archive\"", "* LSUB () \"/\" \"Drafts\"", "* LSUB () \"/\" \"Gone\"",
+                        "* LSUB () \"/\" \"INBOX\"", "* LSUB () \"/\" \"Junk\"", "* LSUB () \"/\" \"Sent\"",
+                        "* LSUB () \"/\" \"Trash\"", "* LSUB (\\Noselect) \"/\" \"Work\""}),
              tt::per_element());
   BOOST_TEST(ok("LSUB Work/ %") == Lines{"* LSUB () \"/\" \"Work/Projects\""}, tt::per_element());
   // Deleting a mailbox does not unsubscribe it (RFC 3501 §6.3.6: MUST NOT remove it unilaterally).
@@ -241,9 +260,13 @@ BOOST_FIXTURE_TEST_CASE(subscribe_unsubscribe_and_lsub, MailboxFixture) {
   BOOST_TEST(ok("LSUB \"\" G*") == Lines{"* LSUB () \"/\" \"Gone\""}, tt::per_element());
   BOOST_TEST(answer("UNSUBSCRIBE Gone") == "OK UNSUBSCRIBE completed");
   BOOST_TEST(answer("UNSUBSCRIBE Work/Projects") == "OK UNSUBSCRIBE completed");
-  BOOST_TEST(ok("LSUB \"\" *") == Lines{"* LSUB () \"/\" \"INBOX\""}, tt::per_element());
-  // LIST still lists everything.
-  BOOST_TEST(ok("LIST \"\" *").size() == 3u);
+  ok("UNSUBSCRIBE Archive");
+  BOOST_TEST(ok("LSUB \"\" *") == (Lines{"* LSUB () \"/\" \"Drafts\"", "* LSUB () \"/\" \"INBOX\"",
+                                          "* LSUB () \"/\" \"Junk\"", "* LSUB () \"/\" \"Sent\"",
+                                          "* LSUB () \"/\" \"Trash\""}),
+             tt::per_element());
+  // LIST still lists everything: the six mailboxes of a new account, Work and Work/Projects.
+  BOOST_TEST(ok("LIST \"\" *").size() == 8u);
 }
 
 BOOST_FIXTURE_TEST_CASE(status_reports_counts, MailboxFixture) {
@@ -273,18 +296,18 @@ BOOST_FIXTURE_TEST_CASE(status_reports_counts, MailboxFixture) {
 
 BOOST_FIXTURE_TEST_CASE(modified_utf7_names_round_trip, MailboxFixture) {
   // "été" and "Entwürfe/日本語", as RFC 3501 §5.1.3 encodes them.
-  BOOST_TEST(answer("CREATE \"&AOk-t&AOk-\"") == "OK CREATE completed");
-  BOOST_TEST(answer("CREATE \"Entw&APw-rfe/&ZeVnLIqe-\"") == "OK CREATE completed");
-  BOOST_TEST(answer("CREATE \"Tom &- Jerry &- co\"") == "OK CREATE completed");  // "&-" is a literal "&"
+  BOOST_TEST(answer("CREATE \"&AOk-t&AOk-\"") .rfind("OK [MAILBOXID (", 0) == 0u);
+  BOOST_TEST(answer("CREATE \"Entw&APw-rfe/&ZeVnLIqe-\"") .rfind("OK [MAILBOXID (", 0) == 0u);
+  BOOST_TEST(answer("CREATE \"Tom &- Jerry &- co\"") .rfind("OK [MAILBOXID (", 0) == 0u);  // "&-" is a literal "&"
   // A bare "&" is not valid modified UTF-7 (RFC 3501 §5.1.3).
   BOOST_TEST(answer("CREATE \"Tom & Jerry\"") == "NO [CANNOT] Invalid mailbox name encoding");
   // Raw 8-bit is not modified UTF-7 either.
   BOOST_TEST(answer("CREATE \"\xc3\xa9t\xc3\xa9\"") == "NO [CANNOT] Invalid mailbox name encoding");
   BOOST_TEST(
       ok("LIST \"\" *") ==
-          (Lines{"* LIST (\\HasChildren) \"/\" \"Entw&APw-rfe\"",
-                 "* LIST (\\HasNoChildren) \"/\" \"Entw&APw-rfe/&ZeVnLIqe-\"",
-                 "* LIST (\\HasNoChildren) \"/\" \"INBOX\"", "* LIST (\\HasNoChildren) \"/\" \"Tom &- Jerry &- co\"",
+          (Lines{kArchive, kDrafts, "* LIST (\\HasChildren) \"/\" \"Entw&APw-rfe\"",
+                 "* LIST (\\HasNoChildren) \"/\" \"Entw&APw-rfe/&ZeVnLIqe-\"", kInbox, kJunk, kSent,
+                 "* LIST (\\HasNoChildren) \"/\" \"Tom &- Jerry &- co\"", kTrash,
                  "* LIST (\\HasNoChildren) \"/\" \"&AOk-t&AOk-\""}),  // sorted by the UTF-8 names
       tt::per_element());
   BOOST_TEST(answer("CREATE \"Tom &- Jerry &- co\"") == "NO [ALREADYEXISTS] Mailbox already exists");
@@ -303,14 +326,16 @@ BOOST_FIXTURE_TEST_CASE(modified_utf7_names_round_trip, MailboxFixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(quoted_and_literal_names_round_trip, MailboxFixture) {
-  BOOST_TEST(answer("CREATE \"a\\\"b\\\\c\"") == "OK CREATE completed");  // a"b\c
+  BOOST_TEST(answer("CREATE \"a\\\"b\\\\c\"") .rfind("OK [MAILBOXID (", 0) == 0u);  // a"b\c
   client().send("l1 CREATE {3}\r\n");
   BOOST_TEST(client().read_line() == "+ Ready for literal data");
   client().send("x\\y\r\n");
-  BOOST_TEST(client().read_response("l1") == Lines{"l1 OK CREATE completed"}, tt::per_element());
+  const auto created = client().read_response("l1");
+  BOOST_REQUIRE_EQUAL(created.size(), 1u);
+  BOOST_TEST(created[0].rfind("l1 OK [MAILBOXID (", 0) == 0u, created[0]);  // RFC 8474 §4.1
   BOOST_TEST(ok("LIST \"\" *") ==
-                 (Lines{"* LIST (\\HasNoChildren) \"/\" \"INBOX\"", "* LIST (\\HasNoChildren) \"/\" \"a\\\"b\\\\c\"",
-                        "* LIST (\\HasNoChildren) \"/\" \"x\\\\y\""}),
+                 (Lines{kArchive, kDrafts, kInbox, kJunk, kSent, kTrash,
+                        "* LIST (\\HasNoChildren) \"/\" \"a\\\"b\\\\c\"", "* LIST (\\HasNoChildren) \"/\" \"x\\\\y\""}),
              tt::per_element());
   BOOST_TEST(ok("STATUS \"x\\\\y\" (MESSAGES)") == Lines{"* STATUS \"x\\\\y\" (MESSAGES 0)"}, tt::per_element());
   client().send("l2 SELECT {5}\r\n");
@@ -328,10 +353,13 @@ BOOST_FIXTURE_TEST_CASE(mailbox_names_survive_a_restart, MailboxFixture) {
   server.restart();
   c.emplace(server.login("alice", "alice-password"));
   BOOST_TEST(
-      ok("LIST \"\" *") == (Lines{"* LIST (\\HasNoChildren) \"/\" \"INBOX\"", "* LIST (\\HasChildren) \"/\" \"Summer\"",
-                                  "* LIST (\\HasNoChildren) \"/\" \"Summer/Sub\""}),
+      ok("LIST \"\" *") == (Lines{kArchive, kDrafts, kInbox, kJunk, kSent, "* LIST (\\HasChildren) \"/\" \"Summer\"",
+                                  "* LIST (\\HasNoChildren) \"/\" \"Summer/Sub\"", kTrash}),
       tt::per_element());
-  BOOST_TEST(ok("LSUB \"\" *") == Lines{"* LSUB () \"/\" \"Summer/Sub\""}, tt::per_element());
+  BOOST_TEST(ok("LSUB \"\" *") == (Lines{"* LSUB () \"/\" \"Archive\"", "* LSUB () \"/\" \"Drafts\"",
+                                          "* LSUB () \"/\" \"Junk\"", "* LSUB () \"/\" \"Sent\"",
+                                          "* LSUB () \"/\" \"Summer/Sub\"", "* LSUB () \"/\" \"Trash\""}),
+             tt::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -56,6 +56,21 @@ struct SelectFixture {
     const auto at = r[0].find("UIDVALIDITY ");
     return static_cast<std::uint32_t>(std::stoul(r[0].substr(at + 12)));
   }
+  // The lines SELECT/EXAMINE end with after UIDNEXT: the mailbox's MAILBOXID (RFC 8474) and HIGHESTMODSEQ
+  // (RFC 7162), from STATUS.
+  Lines id_lines(const std::string& mailbox) {
+    auto r = ok("STATUS " + mailbox + " (MAILBOXID HIGHESTMODSEQ)");
+    BOOST_REQUIRE_EQUAL(r.size(), 1u);
+    const auto id_at = r[0].find("MAILBOXID (") + 11;
+    const auto id = r[0].substr(id_at, r[0].find(')', id_at) - id_at);
+    const auto modseq_at = r[0].find("HIGHESTMODSEQ ") + 14;
+    const auto modseq = r[0].substr(modseq_at, r[0].find(')', modseq_at) - modseq_at);
+    return {"* OK [MAILBOXID (" + id + ")] Ok", "* OK [HIGHESTMODSEQ " + modseq + "] Highest mailbox modification sequence"};
+  }
+  static Lines join(Lines a, const Lines& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  }
   // UIDs in sequence order, from FETCH 1:* UID.
   std::vector<std::uint32_t> uids_in_view(TlsClient* client = nullptr) {
     std::vector<std::uint32_t> out;
@@ -89,11 +104,12 @@ BOOST_AUTO_TEST_SUITE(rfc3501_select)
 
 BOOST_FIXTURE_TEST_CASE(select_empty_inbox, SelectFixture) {
   const auto validity = uidvalidity("INBOX");
+  const auto ids = id_lines("INBOX");
   BOOST_TEST(c->command("s1", "SELECT INBOX") == "s1 OK [READ-WRITE] SELECT completed");
-  BOOST_TEST(c->last_untagged() == (Lines{"* FLAGS (" + kFlags + ")", "* 0 EXISTS", "* 0 RECENT",
-                                          "* OK [PERMANENTFLAGS (" + kFlags + " \\*)] Flags permitted",
-                                          "* OK [UIDVALIDITY " + std::to_string(validity) + "] UIDs valid",
-                                          "* OK [UIDNEXT 1] Predicted next UID"}),
+  BOOST_TEST(c->last_untagged() == join(Lines{"* FLAGS (" + kFlags + ")", "* 0 EXISTS", "* 0 RECENT",
+                                              "* OK [PERMANENTFLAGS (" + kFlags + " \\*)] Flags permitted",
+                                              "* OK [UIDVALIDITY " + std::to_string(validity) + "] UIDs valid",
+                                              "* OK [UIDNEXT 1] Predicted next UID"}, ids),
              tt::per_element());
   BOOST_TEST(c->command("s2", "CHECK") == "s2 OK CHECK completed");
   BOOST_TEST(c->last_untagged().empty());
@@ -105,19 +121,22 @@ BOOST_FIXTURE_TEST_CASE(select_reports_counts_unseen_and_keywords, SelectFixture
   add("INBOX", 1, "($Work)");
   add("INBOX", 1, "(\\Seen \\Flagged)");
   const auto validity = uidvalidity("INBOX");
+  const auto ids = id_lines("INBOX");
   BOOST_TEST(c->command("s1", "SELECT INBOX") == "s1 OK [READ-WRITE] SELECT completed");
   BOOST_TEST(c->last_untagged() ==
-                 (Lines{"* FLAGS (" + kFlags + " $Work)", "* 4 EXISTS", "* 0 RECENT", "* OK [UNSEEN 3] First unseen",
-                        "* OK [PERMANENTFLAGS (" + kFlags + " $Work \\*)] Flags permitted",
-                        "* OK [UIDVALIDITY " + std::to_string(validity) + "] UIDs valid",
-                        "* OK [UIDNEXT 5] Predicted next UID"}),
+                 join(Lines{"* FLAGS (" + kFlags + " $Work)", "* 4 EXISTS", "* 0 RECENT", "* OK [UNSEEN 3] First unseen",
+                            "* OK [PERMANENTFLAGS (" + kFlags + " $Work \\*)] Flags permitted",
+                            "* OK [UIDVALIDITY " + std::to_string(validity) + "] UIDs valid",
+                            "* OK [UIDNEXT 5] Predicted next UID"}, ids),
              tt::per_element());
   // EXAMINE: the same mailbox, read-only, no permanent flags.
+  // Re-selecting closes the first mailbox with [CLOSED] first (RFC 7162 §3.2.11, RFC 9051 §6.3.2).
   BOOST_TEST(c->command("s2", "EXAMINE INBOX") == "s2 OK [READ-ONLY] EXAMINE completed");
-  BOOST_TEST(c->last_untagged() == (Lines{"* FLAGS (" + kFlags + " $Work)", "* 4 EXISTS", "* 0 RECENT",
-                                          "* OK [UNSEEN 3] First unseen", "* OK [PERMANENTFLAGS ()] Flags permitted",
-                                          "* OK [UIDVALIDITY " + std::to_string(validity) + "] UIDs valid",
-                                          "* OK [UIDNEXT 5] Predicted next UID"}),
+  BOOST_TEST(c->last_untagged() == join(Lines{"* OK [CLOSED] Previous mailbox closed",
+                                              "* FLAGS (" + kFlags + " $Work)", "* 4 EXISTS", "* 0 RECENT",
+                                              "* OK [UNSEEN 3] First unseen", "* OK [PERMANENTFLAGS ()] Flags permitted",
+                                              "* OK [UIDVALIDITY " + std::to_string(validity) + "] UIDs valid",
+                                              "* OK [UIDNEXT 5] Predicted next UID"}, ids),
              tt::per_element());
   // The mailbox name is case-insensitive for INBOX only.
   BOOST_TEST(answer("SELECT inbox") == "OK [READ-WRITE] SELECT completed");

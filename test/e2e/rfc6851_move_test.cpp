@@ -31,7 +31,7 @@ const std::string kInternalDate = "\"17-Jul-1996 09:44:25 +0000\"";  // the same
 std::string lit(const std::string& data) { return "{" + std::to_string(data.size()) + "}\r\n" + data; }
 
 struct MoveFixture {
-  // Five messages in INBOX (UIDs 1..5, all with kDate) and an empty mailbox "Archive".
+  // Five messages in INBOX (UIDs 1..5, all with kDate) and the empty "Archive" every new account has.
   MoveFixture() {
     server.add_user("alice", "alice-password");
     c.emplace(server.login("alice", "alice-password"));
@@ -41,7 +41,6 @@ struct MoveFixture {
       auto status = append_message(*c, tag, "INBOX", messages.back(), kDate);
       BOOST_REQUIRE_MESSAGE(status.rfind(tag + " OK [APPENDUID ", 0) == 0u, status);
     }
-    ok("CREATE Archive");
     archive_validity = validity("Archive");
     inbox_validity = validity("INBOX");
     ok("SELECT INBOX");

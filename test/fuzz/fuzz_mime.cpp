@@ -1,13 +1,15 @@
-// libFuzzer target: the MIME parser, the IMAP structure formatter, section addressing and the Date: parser
-// (mail/) on arbitrary messages, which are exactly what anyone can send by mail. They must never crash, never read
-// outside the input, and keep every byte range inside the message.
+// libFuzzer target: the MIME parser, the IMAP structure formatter, section addressing (BODY and BINARY) and the
+// Date: parser (mail/) on arbitrary messages, which are exactly what anyone can send by mail. They must never crash,
+// never read outside the input, and keep every byte range inside the message.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
 #include <vector>
 
+#include "mail/binary.h"
 #include "mail/date.h"
 #include "mail/envelope.h"
 #include "mail/imap_format.h"
@@ -42,6 +44,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                       mail::SectionText::mime}) {
       auto range = mail::find_section(root, part, text);
       if (range && range->offset + range->length > size) std::abort();
+    }
+    // BINARY[part]: decoded into `storage` or a view into the message; never longer than the part's body.
+    std::string storage;
+    auto binary = mail::binary_section(message, root, part, storage);
+    if (binary.status == mail::BinaryStatus::ok) {
+      const bool in_message = binary.data.data() >= message.data() &&
+                              binary.data.data() + binary.data.size() <= message.data() + message.size();
+      const bool in_storage = binary.data.data() == storage.data() && binary.data.size() == storage.size();
+      if (!in_message && !in_storage) std::abort();
+      auto body = mail::find_section(root, part, mail::SectionText::none);
+      if (!body || binary.data.size() > body->length) std::abort();
+      (void)mail::needs_literal8(binary.data);
     }
   }
   return 0;

@@ -4,9 +4,10 @@
     mbsync_test.py [SEALBOX_BINARY]      (or SEALBOX_BIN; MBSYNC may name the mbsync binary)
 
 Run 1: a Maildir with 500 messages in INBOX and 20 in Lists/Debian (varied sizes; ASCII, 8-bit UTF-8 and binary-ish
-octets; Maildir flags D F P R S) and an empty account. `mbsync -a` (Sync All, Create Both, Expunge Both,
-CopyArrivalDate) must create Lists/Debian on the server and upload everything: the server's messages, bodies (LF ->
-CRLF) and flags must equal the Maildir's.
+octets; Maildir flags D F P R S) and a new account (INBOX and the empty special-use mailboxes Archive, Drafts, Junk,
+Sent and Trash). `mbsync -a` (Sync All, Create Both, Expunge Both, CopyArrivalDate) must create Lists/Debian on the
+server, create the five special-use mailboxes in the Maildir and upload everything: the server's messages, bodies (LF
+-> CRLF) and flags must equal the Maildir's.
 Run 2: on the server (imaplib) 40 messages are appended to INBOX, a new mailbox "Server Only" gets 5, flags change on
 20 messages and 10 are expunged; in the Maildir 30 messages get new flags, 10 files are deleted, 5 are marked T
 (trashed) and 15 new ones arrive in new/. After `mbsync -a` both sides must hold exactly the expected model (messages
@@ -155,6 +156,10 @@ def server_messages(c, folder):
             out[msgid] = {"uid": int(a["UID"]), "flags": set(a["FLAGS"]), "data": body}
     expect_ok(c.unselect(), "UNSELECT")
     return {"uidvalidity": uidvalidity, "uidnext": uidnext, "messages": out}
+
+
+# What a new account holds besides INBOX (store::Account::create, RFC 6154 special uses).
+SPECIAL_USE_MAILBOXES = ("Archive", "Drafts", "Junk", "Sent", "Trash")
 
 
 def server_folders(c):
@@ -358,6 +363,8 @@ def main():
         md = Maildir(base)
         rng = new_rng(4242)
         model = {"INBOX": {}, "Lists/Debian": {}}
+        for folder in SPECIAL_USE_MAILBOXES:  # every new account has them (empty): run 1 creates them locally
+            model[folder] = {}
         paths = {}
         md.make_folder("INBOX")
         md.make_folder("Lists/Debian")

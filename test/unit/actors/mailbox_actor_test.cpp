@@ -64,7 +64,8 @@ struct Fixture {
     std::string id = store::new_object_id();
     BOOST_REQUIRE(store::make_dirs(account->paths().blob(id).parent_path(), true).has_value());
     BOOST_REQUIRE(w->commit(account->paths().blob(id)).has_value());
-    return {id, account->keys()->wrap_dek(w->dek(), id), body.size(), 1234, {}, store::describe_message(body)};
+    return {id, account->keys()->wrap_dek(w->dek(), id), body.size(), 1234, {}, store::describe_message(body),
+            store::new_email_id()};
   }
 };
 
@@ -75,7 +76,7 @@ BOOST_AUTO_TEST_SUITE(mailbox_actor)
 BOOST_FIXTURE_TEST_CASE(appends_in_one_drain_share_a_commit_and_notify_in_order, Fixture) {
   auto inbox = open("INBOX");
   auto sub = std::make_shared<Recorder>();
-  auto selected = call(sched, inbox, Select{7, sub, {}});
+  auto selected = call(sched, inbox, Select{7, sub, std::nullopt, {}});
   BOOST_REQUIRE(selected.has_value());
   BOOST_TEST(selected->messages.empty());
   std::vector<AddMessages::Reply> replies;
@@ -114,7 +115,7 @@ BOOST_FIXTURE_TEST_CASE(expunge_removes_only_deleted_and_other_sessions_hear_it,
   auto inbox = open("INBOX");
   (void)must(sched, inbox, AddMessages{0, {blob("a"), blob("b"), blob("c")}, {}});
   auto other = std::make_shared<Recorder>();
-  (void)must(sched, inbox, Select{2, other, {}});
+  (void)must(sched, inbox, Select{2, other, std::nullopt, {}});
   (void)must(sched, inbox, StoreFlags{1, {1, 3}, FlagOp::add, {"\\Deleted"}, std::nullopt, {}});
   auto only = call(sched, inbox, Expunge{1, std::vector<std::uint32_t>{3}, false, {}});
   BOOST_TEST(*only == std::vector<std::uint32_t>{3});
@@ -133,7 +134,7 @@ BOOST_FIXTURE_TEST_CASE(expunge_regardless_of_flags_removes_exactly_the_given_ui
   auto inbox = open("INBOX");
   (void)must(sched, inbox, AddMessages{0, {blob("a"), blob("b"), blob("c"), blob("d")}, {}});
   auto other = std::make_shared<Recorder>();
-  (void)must(sched, inbox, Select{2, other, {}});
+  (void)must(sched, inbox, Select{2, other, std::nullopt, {}});
   (void)must(sched, inbox, StoreFlags{1, {2}, FlagOp::add, {"\\Deleted"}, std::nullopt, {}});
   auto moved = call(sched, inbox, Expunge{1, std::vector<std::uint32_t>{1, 2, 9}, true, {}});
   BOOST_REQUIRE(moved.has_value());
@@ -148,20 +149,24 @@ BOOST_FIXTURE_TEST_CASE(expunge_regardless_of_flags_removes_exactly_the_given_ui
 
 BOOST_FIXTURE_TEST_CASE(copy_links_blobs_and_expunging_the_source_keeps_the_copy, Fixture) {
   auto inbox = open("INBOX");
-  BOOST_REQUIRE(call(sched, account, CreateMailbox{"Archive/2026", "", {}}).has_value());
+  BOOST_REQUIRE(call(sched, account, CreateMailbox{"Projects/2026", "", {}}).has_value());
   auto list = call(sched, account, ListMailboxes{});
-  BOOST_REQUIRE_EQUAL(list->mailboxes.size(), 3u);  // Archive created as a parent
-  auto archive = open("Archive/2026");
-  (void)must(sched, inbox, AddMessages{0, {blob("the body")}, {}});
+  BOOST_REQUIRE_EQUAL(list->mailboxes.size(), 8u);  // a new account's six, and Projects created as a parent
+  BOOST_TEST(list->mailboxes[4].name == "Projects");
+  auto archive = open("Projects/2026");
+  auto original = blob("the body");
+  const std::string email_id = original.email_id;
+  (void)must(sched, inbox, AddMessages{0, {std::move(original)}, {}});
   auto copies = call(sched, inbox, CopyOut{{1}, {}});
   BOOST_REQUIRE(copies.has_value());
   BOOST_REQUIRE_EQUAL(copies->size(), 1u);
+  BOOST_TEST((*copies)[0].email_id == email_id);  // a copy keeps its EMAILID (RFC 8474 §5.1)
   auto added = call(sched, archive, AddMessages{0, std::move(*copies), {}});
   BOOST_TEST(added->uids == std::vector<std::uint32_t>{1});
   (void)must(sched, inbox, StoreFlags{1, {1}, FlagOp::add, {"\\Deleted"}, std::nullopt, {}});
   (void)must(sched, inbox, Expunge{1, std::nullopt, false, {}});
   inbox.reset();  // the last reference: expunged blobs are unlinked
-  auto snapshot = call(sched, archive, Select{3, std::weak_ptr<Subscriber>(), {}});
+  auto snapshot = call(sched, archive, Select{3, std::weak_ptr<Subscriber>(), std::nullopt, {}});
   BOOST_REQUIRE_EQUAL(snapshot->messages.size(), 1u);
   const auto& m = snapshot->messages[0];
   auto dek = account->keys()->unwrap_dek(m.wrapped_dek, m.blob_id);
@@ -169,6 +174,7 @@ BOOST_FIXTURE_TEST_CASE(copy_links_blobs_and_expunging_the_source_keeps_the_copy
   auto body = store::read_message(account->paths().blob(m.blob_id), *dek);
   BOOST_REQUIRE(body.has_value());
   BOOST_TEST(std::string(base::as_chars(*body)) == "the body");
+  BOOST_TEST(m.email_id == email_id);
 }
 
 BOOST_FIXTURE_TEST_CASE(rename_inbox_and_delete, Fixture) {
@@ -196,7 +202,7 @@ BOOST_FIXTURE_TEST_CASE(spool_import_through_the_actors, Fixture) {
   }
   auto inbox = open("INBOX");
   auto sub = std::make_shared<Recorder>();
-  (void)must(sched, inbox, Select{1, sub, {}});
+  (void)must(sched, inbox, Select{1, sub, std::nullopt, {}});
   auto imported = call(sched, account, ImportSpool{});
   BOOST_REQUIRE(imported.has_value());
   BOOST_TEST(*imported == 5u);

@@ -1,5 +1,5 @@
 // Parser: SELECT/EXAMINE with RFC 4466 select-params (CONDSTORE, QRESYNC, unknown ones kept raw), CREATE (USE),
-// DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST (basic and RFC 5258 extended), LSUB, STATUS, and APPEND
+// DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST (basic and RFC 5258 extended), LSUB, XLIST, STATUS, and APPEND
 // (flags, date-time, MULTIAPPEND, literal8, UTF8). Every command is framed whole, split and byte by byte first.
 #include <boost/test/unit_test.hpp>
 
@@ -167,6 +167,29 @@ BOOST_AUTO_TEST_CASE(lsub_and_status) {
   BOOST_TEST(parse_error("A1 STATUS x (MESSAGES FOO)\r\n", "A1") == "unknown STATUS item FOO");
   BOOST_TEST(parse_error("A1 STATUS x ()\r\n", "A1") == "expected status item");
   BOOST_TEST(parse_error("A1 STATUS x MESSAGES\r\n", "A1") == "expected '(' before status items");
+}
+
+BOOST_AUTO_TEST_CASE(xlist) {
+  // Gmail's XLIST takes the arguments of the RFC 3501 LIST: reference and one pattern.
+  auto x = parse_as<Xlist>("a1 XLIST \"\" \"*\"\r\n");
+  BOOST_TEST(x->reference == "");
+  BOOST_TEST(x->pattern == "*");
+  BOOST_TEST(x.command().name() == "XLIST");
+  auto lower = parse_as<Xlist>("a2 xlist Work/ %\r\n");
+  BOOST_TEST(lower->reference == "Work/");
+  BOOST_TEST(lower->pattern == "%");
+  auto literal = parse_as<Xlist>("a3 XLIST {0}\r\n {3}\r\nIN*\r\n");
+  BOOST_TEST(literal->reference == "");
+  BOOST_TEST(literal->pattern == "IN*");
+  auto empty = parse_as<Xlist>("a4 XLIST \"\" \"\"\r\n");
+  BOOST_TEST(empty->pattern == "");
+  // No selection or return options, no pattern lists: those are LIST-EXTENDED syntax.
+  BOOST_TEST(parse_error("a1 XLIST (SUBSCRIBED) \"\" *\r\n", "a1") == "expected reference name");
+  BOOST_TEST(parse_error("a1 XLIST \"\" (INBOX Sent)\r\n", "a1") == "expected mailbox pattern");
+  BOOST_TEST(parse_error("a1 XLIST \"\" * RETURN (CHILDREN)\r\n", "a1") ==
+             "unexpected characters after mailbox pattern");
+  BOOST_TEST(parse_error("a1 XLIST \"\"\r\n", "a1") == "expected SP after reference name");
+  BOOST_TEST(parse_error("a1 XLIST\r\n", "a1") == "expected SP after XLIST");
 }
 
 BOOST_AUTO_TEST_CASE(append_single) {

@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/bytes.h"
@@ -111,19 +112,29 @@ BOOST_AUTO_TEST_CASE(create_then_open) {
 
   auto a = r.open("alice", "correct horse");
   BOOST_TEST(a->user() == "alice");
+  // INBOX and the RFC 6154 special-use mailboxes, sorted by name, all subscribed, each empty with its own files.
   auto boxes = a->mailboxes();
-  BOOST_REQUIRE(boxes.size() == 1u);
-  BOOST_TEST(boxes[0].name == "INBOX");
-  BOOST_TEST(boxes[0].special_use == "");
-  BOOST_TEST(boxes[0].id.size() == 32u);
-  BOOST_TEST(list_dir(p.mailboxes()) == std::vector<std::string>{boxes[0].id});
-  auto inbox = a->open_mailbox(boxes[0].id);
-  require_ok(inbox, "open INBOX");
-  BOOST_TEST((*inbox)->messages().empty());
-  BOOST_TEST((*inbox)->uidvalidity() != 0u);
+  BOOST_REQUIRE(boxes.size() == 6u);
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"Archive", "\\Archive"}, {"Drafts", "\\Drafts"}, {"INBOX", ""},
+      {"Junk", "\\Junk"},       {"Sent", "\\Sent"},     {"Trash", "\\Trash"}};
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < boxes.size(); ++i) {
+    BOOST_TEST(boxes[i].name == expected[i].first);
+    BOOST_TEST(boxes[i].special_use == expected[i].second);
+    BOOST_TEST(boxes[i].id.size() == 32u);
+    ids.push_back(boxes[i].id);
+    auto box = a->open_mailbox(boxes[i].id);
+    require_ok(box, "open " + boxes[i].name);
+    BOOST_TEST((*box)->messages().empty());
+    BOOST_TEST((*box)->uidvalidity() != 0u);
+  }
+  std::sort(ids.begin(), ids.end());
+  BOOST_TEST(list_dir(p.mailboxes()) == ids);
+  BOOST_TEST(a->subscriptions() == (std::set<std::string>{"Archive", "Drafts", "INBOX", "Junk", "Sent", "Trash"}));
   auto report = a->verify();
   BOOST_TEST(report.errors.empty());
-  BOOST_TEST(report.mailboxes == 1u);
+  BOOST_TEST(report.mailboxes == 6u);
   BOOST_TEST(report.messages == 0u);
 }
 
@@ -269,13 +280,16 @@ BOOST_AUTO_TEST_CASE(mailboxes_persist_in_the_account_journal) {
   }
   auto a = r.open("alice", "pw");
   auto boxes = a->mailboxes();
-  BOOST_REQUIRE(boxes.size() == 3u);
-  BOOST_TEST(boxes[0].name == "Archive/2024");  // sorted by name
-  BOOST_TEST(boxes[0].id == archive_id);
-  BOOST_TEST(boxes[0].special_use == "\\Archive");
-  BOOST_TEST(boxes[1].name == "Gr\xc3\xbc\xc3\x9f" "e");
-  BOOST_TEST(boxes[2].name == "INBOX");
-  BOOST_TEST(list_dir(a->paths().mailboxes()).size() == 3u);
+  BOOST_REQUIRE(boxes.size() == 8u);  // the six of a new account and the two created
+  BOOST_TEST(boxes[0].name == "Archive");  // sorted by name
+  BOOST_TEST(boxes[1].name == "Archive/2024");
+  BOOST_TEST(boxes[1].id == archive_id);
+  BOOST_TEST(boxes[1].special_use == "\\Archive");
+  BOOST_TEST(boxes[2].name == "Drafts");
+  BOOST_TEST(boxes[3].name == "Gr\xc3\xbc\xc3\x9f" "e");
+  BOOST_TEST(boxes[3].special_use == "");
+  BOOST_TEST(boxes[4].name == "INBOX");
+  BOOST_TEST(list_dir(a->paths().mailboxes()).size() == 8u);
   auto box = a->open_mailbox(archive_id);
   require_ok(box, "open_mailbox");
   BOOST_TEST((*box)->messages().empty());
@@ -521,7 +535,7 @@ BOOST_AUTO_TEST_CASE(rename_delete_and_subscriptions_persist) {
   std::string work_id, old_id;
   {
     auto a = r.open("alice", "pw");
-    BOOST_TEST(a->subscriptions() == std::set<std::string>{"INBOX"});
+    BOOST_TEST(a->subscriptions() == (std::set<std::string>{"Archive", "Drafts", "INBOX", "Junk", "Sent", "Trash"}));
     auto work = a->create_mailbox("Work");
     auto old = a->create_mailbox("Old");
     require_ok(work, "create Work");
@@ -542,14 +556,14 @@ BOOST_AUTO_TEST_CASE(rename_delete_and_subscriptions_persist) {
   }
   auto a = r.open("alice", "pw");
   auto boxes = a->mailboxes();
-  BOOST_REQUIRE(boxes.size() == 2u);
-  BOOST_TEST(boxes[0].name == "INBOX");
-  BOOST_TEST(boxes[1].name == "Projects");
-  BOOST_TEST(boxes[1].id == work_id);
+  BOOST_REQUIRE(boxes.size() == 7u);
+  BOOST_TEST(boxes[2].name == "INBOX");
+  BOOST_TEST(boxes[4].name == "Projects");
+  BOOST_TEST(boxes[4].id == work_id);
   BOOST_TEST(!a->find_mailbox("Work").has_value());
   BOOST_TEST(!a->find_mailbox("Old").has_value());
   BOOST_TEST(errc_of(a->open_mailbox(old_id)) == "no_such_mailbox");
-  BOOST_TEST(a->subscriptions() == std::set<std::string>{"Projects"});
+  BOOST_TEST(a->subscriptions() == (std::set<std::string>{"Archive", "Drafts", "Junk", "Projects", "Sent", "Trash"}));
   // The name of a deleted or renamed mailbox can be used again.
   require_ok(a->create_mailbox("Work"), "create Work again");
   require_ok(a->create_mailbox("Old"), "create Old again");
