@@ -372,6 +372,49 @@ BOOST_AUTO_TEST_CASE(uidnext_survives_a_snapshot_after_expunging_the_top) {
   BOOST_TEST(add_ok(*box, {new_message(9999)}) == std::vector<std::uint32_t>{MailboxStore::kSnapshotRecords - 1});
 }
 
+// QRESYNC's expunge history (store/mailbox.h): expunged_since(m) gives the UIDs expunged by changes with a modseq
+// above m, as merged runs, the same after journal replay and after a snapshot.
+BOOST_AUTO_TEST_CASE(expunge_history_survives_replay_and_snapshot) {
+  // "1,3:6" for the runs, so BOOST_TEST can print them.
+  auto since = [](const MailboxStore& b, std::uint64_t modseq) {
+    std::string out;
+    for (const auto& [first, last] : b.expunged_since(modseq)) {
+      out += (out.empty() ? "" : ",") + std::to_string(first) + (first == last ? "" : ":" + std::to_string(last));
+    }
+    return out;
+  };
+  MailboxDir d;
+  auto box = d.open(true);
+  std::vector<NewMessage> batch;
+  for (std::uint32_t i = 1; i <= 20; ++i) batch.push_back(new_message(i));
+  add_ok(*box, std::move(batch));  // UIDs 1..20, modseqs 2..21
+  BOOST_REQUIRE_EQUAL(box->highest_modseq(), 21u);
+  require_ok(box->expunge(std::vector<std::uint32_t>{3, 4, 5, 9}), "expunge");  // modseq 22
+  require_ok(box->expunge(std::vector<std::uint32_t>{6}), "expunge");           // 23: adjacent to 3:5, later
+  require_ok(box->expunge(std::vector<std::uint32_t>{20, 1, 99}), "expunge");   // 24: unsorted, 99 missing
+  auto check = [&since](const MailboxStore& b) {
+    BOOST_TEST(since(b, 0) == "1,3:6,9,20");
+    BOOST_TEST(since(b, 21) == "1,3:6,9,20");
+    BOOST_TEST(since(b, 22) == "1,6,20");
+    BOOST_TEST(since(b, 23) == "1,20");
+    BOOST_TEST(since(b, 24) == "");
+    BOOST_TEST(b.highest_modseq() == 24u);
+  };
+  check(*box);
+  box = d.open();  // journal replay
+  check(*box);
+  // Enough flag records to cross the snapshot threshold: the history must be in the snapshot.
+  for (std::uint64_t i = 0; i + 6 < MailboxStore::kSnapshotRecords; ++i) {
+    std::vector<std::pair<std::uint32_t, std::vector<std::string>>> change{{2, {i % 2 ? "\\Seen" : "\\Flagged"}}};
+    require_ok(box->set_flags(change), "set_flags");
+  }
+  BOOST_TEST(fs::exists(d.paths.mailbox(d.id) / "snap-00000002"));
+  box = d.open();
+  BOOST_TEST(since(*box, 0) == "1,3:6,9,20");
+  BOOST_TEST(since(*box, 23) == "1,20");
+  BOOST_TEST(since(*box, box->highest_modseq()) == "");
+}
+
 BOOST_AUTO_TEST_CASE(wrong_keys_or_id_are_corrupt) {
   MailboxDir d;
   {
