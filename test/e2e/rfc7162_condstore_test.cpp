@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "test/e2e/modseq_util.h"
 #include "test/e2e/session_fixture.h"
 #include "test/support/imap_server.h"
 #include "test/support/messages.h"
@@ -34,53 +35,12 @@ namespace {
 using Lines = std::vector<std::string>;
 using Uids = std::set<std::uint32_t>;
 
-// "* OK [HIGHESTMODSEQ n]..." lines among `lines`: their values, in order.
-std::vector<std::uint64_t> highestmodseqs(const Lines& lines) {
-  static const std::regex re(R"(\* OK \[HIGHESTMODSEQ ([1-9][0-9]*)\].*)");
-  std::vector<std::uint64_t> out;
-  std::smatch m;
-  for (const auto& l : lines) {
-    if (std::regex_match(l, m, re)) out.push_back(std::stoull(m[1]));
-  }
-  return out;
-}
-// The one HIGHESTMODSEQ of a SELECT/EXAMINE answer.
-std::uint64_t highestmodseq(const Lines& lines) {
-  auto all = highestmodseqs(lines);
-  BOOST_REQUIRE_MESSAGE(all.size() == 1u, "expected one \"* OK [HIGHESTMODSEQ n]\" line, got " << all.size());
-  return all[0];
-}
 // Without HIGHESTMODSEQ and RECENT (which depends on which session saw the messages first).
 Lines without_highestmodseq(Lines lines) {
   std::erase_if(lines, [](const std::string& l) {
     return l.rfind("* OK [HIGHESTMODSEQ", 0) == 0 || untagged_number(l, "RECENT").has_value();
   });
   return lines;
-}
-
-// "(123)" -> 123: the value of a FETCH MODSEQ item (permsg-modsequence in parentheses).
-std::uint64_t modseq_value(const std::string& item) {
-  static const std::regex re(R"(\(([1-9][0-9]*)\))");
-  std::smatch m;
-  BOOST_REQUIRE_MESSAGE(std::regex_match(item, m, re), "MODSEQ item is not \"(n)\": " << item);
-  return std::stoull(m[1]);
-}
-
-// "2:4,7" -> {2,3,4,7}.
-Uids expand(const std::string& set) {
-  Uids out;
-  std::size_t pos = 0;
-  while (pos <= set.size()) {
-    auto end = set.find(',', pos);
-    if (end == std::string::npos) end = set.size();
-    const auto item = set.substr(pos, end - pos);
-    const auto colon = item.find(':');
-    const std::uint32_t a = std::stoul(item.substr(0, colon));
-    const std::uint32_t b = colon == std::string::npos ? a : std::stoul(item.substr(colon + 1));
-    for (auto u = std::min(a, b); u <= std::max(a, b); ++u) out.insert(u);
-    pos = end + 1;
-  }
-  return out;
 }
 
 // "OK [MODIFIED 7,9] text" -> {7, 9}; nullopt when the answer has no MODIFIED code.
