@@ -25,10 +25,7 @@
 
 #include "actors/runtime/actor.h"
 #include "bench/bench_util.h"
-#include "net/self_signed.h"
-#include "test/support/process.h"
-#include "test/support/server_process.h"
-#include "test/support/temp_dir.h"
+#include "bench/imap_client.h"
 #include "test/support/tls_client.h"
 
 namespace {
@@ -41,47 +38,9 @@ struct Options {
 };
 
 constexpr int kMaxOps = 20000;
-const std::string kPassword = "benchmark password";
 
-std::string run_checked(const std::vector<std::string>& argv) {
-  auto r = test_support::run_process(argv);
-  if (r.exit_code != 0) throw std::runtime_error(argv[0] + " failed: " + r.err);
-  return r.out;
-}
-
-// A data root with one user, a loopback-only config and a self-signed certificate.
-std::filesystem::path make_root(const test_support::TempDir& dir, const std::string& sealbox) {
-  auto root = dir.path() / "root";
-  run_checked({sealbox, "--root", root.string(), "init"});
-  auto config = test_support::read_file(root / "sealbox.toml");
-  auto set = [&](const std::string& key, const std::string& value) {
-    auto at = config.find("\n" + key + " = ");
-    auto end = config.find('\n', at + 1);
-    config.replace(at + 1, end - at - 1, key + " = " + value);
-  };
-  set("listen", "[\"127.0.0.1:0\"]");  // the first listen line is [imap]'s
-  auto lmtp = config.find("[lmtp]");
-  auto lmtp_listen = config.find("listen = ", lmtp);
-  config.replace(lmtp_listen, config.find('\n', lmtp_listen) - lmtp_listen, "listen = []");
-  set("max_message_bytes", "67108864");
-  test_support::write_file(root / "sealbox.toml", config);
-  if (!net::make_self_signed(root / "tls/fullchain.pem", root / "tls/key.pem", {"localhost"}, {"127.0.0.1"}, 2)) {
-    throw std::runtime_error("cannot make a certificate");
-  }
-  test_support::write_file(dir.path() / "pw", kPassword + "\n");
-  run_checked({sealbox, "--root", root.string(), "user", "add", "bench", "--password-file", (dir.path() / "pw").string()});
-  return root;
-}
-
-TlsClient login(std::uint16_t port) {
-  auto c = TlsClient::connect(port);
-  c.read_line();  // greeting
-  auto ok = c.command("l", "LOGIN bench \"" + kPassword + "\"", std::chrono::seconds(30));
-  if (ok.rfind("l OK", 0) != 0) throw std::runtime_error("login failed: " + ok);
-  auto sel = c.command("s", "SELECT INBOX");
-  if (sel.rfind("s OK", 0) != 0) throw std::runtime_error("select failed: " + sel);
-  return c;
-}
+using bench::append_one;
+using bench::login;
 
 struct Result {
   double ops_per_s = 0, mb_per_s = 0;
@@ -115,25 +74,10 @@ Result run_case(std::uint16_t port, int connections, std::size_t bytes_per_op, d
   return {ops / s, ops * static_cast<double>(bytes_per_op) / s / 1e6};
 }
 
-void append_one(TlsClient& c, const std::string& message, int tag) {
-  std::string t = "a" + std::to_string(tag);
-  c.send(t + " APPEND INBOX {" + std::to_string(message.size()) + "}\r\n");
-  auto cont = c.read_line();
-  if (cont.rfind("+", 0) != 0) throw std::runtime_error("no continuation: " + cont);
-  c.send(message);
-  c.send("\r\n");
-  auto done = c.read_response(t, std::chrono::seconds(60));
-  if (done.back().rfind(t + " OK", 0) != 0) throw std::runtime_error("APPEND failed: " + done.back());
-}
-
 void imap_cases(const Options& opt) {
-  test_support::TempDir dir;
-  auto root = make_root(dir, opt.sealbox);
-  test_support::ServerOptions so;
-  so.binary = opt.sealbox;
-  so.args = {"--root", root.string(), "serve", "--ports-file", "{ports}"};
-  test_support::ServerProcess server(so);
-  auto port = server.imaps_port();
+  bench::BenchServer bench_server(opt.sealbox);
+  auto& server = bench_server.server;
+  auto port = bench_server.port();
 
   std::printf("\n%-28s %12s %10s\n", "case (over TLS, loopback)", "messages/s", "MB/s");
   for (std::size_t size : {std::size_t{4096}, std::size_t{1} << 20}) {
@@ -167,13 +111,9 @@ void imap_cases(const Options& opt) {
 
 // FETCH throughput on one connection with and without COMPRESS=DEFLATE.
 void compress_cases(const Options& opt) {
-  test_support::TempDir dir;
-  auto root = make_root(dir, opt.sealbox);
-  test_support::ServerOptions so;
-  so.binary = opt.sealbox;
-  so.args = {"--root", root.string(), "serve", "--ports-file", "{ports}"};
-  test_support::ServerProcess server(so);
-  auto port = server.imaps_port();
+  bench::BenchServer bench_server(opt.sealbox);
+  auto& server = bench_server.server;
+  auto port = bench_server.port();
   constexpr int kMessages = 20;
 
   std::printf("\n%-34s %12s %10s %16s\n", "FETCH, 1 conn (over TLS, loopback)", "messages/s", "MB/s", "wire bytes/msg");

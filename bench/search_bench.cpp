@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "bench/bench_util.h"
+#include "bench/imap_client.h"
 #include "bench/mime_samples.h"
 #include "crypto/blob.h"
 #include "mail/mime.h"
@@ -38,6 +39,7 @@
 
 namespace {
 
+using bench::appended_uids;
 using test_support::TlsClient;
 
 struct Options {
@@ -90,27 +92,6 @@ double cpu_seconds(pid_t pid) {
     }
   }
   return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-// "[APPENDUID 17 5,6,9:12]" in a tagged OK: the UIDs, in message order.
-std::vector<std::uint32_t> appended_uids(const std::string& line) {
-  auto at = line.find("[APPENDUID ");
-  if (at == std::string::npos) throw std::runtime_error("no APPENDUID: " + line);
-  auto set_begin = line.find(' ', at + 11) + 1;
-  auto set = line.substr(set_begin, line.find(']', set_begin) - set_begin);
-  std::vector<std::uint32_t> uids;
-  std::size_t pos = 0;
-  while (pos < set.size()) {
-    auto end = set.find(',', pos);
-    if (end == std::string::npos) end = set.size();
-    auto item = set.substr(pos, end - pos);
-    auto colon = item.find(':');
-    std::uint32_t a = std::stoul(item.substr(0, colon));
-    std::uint32_t b = colon == std::string::npos ? a : std::stoul(item.substr(colon + 1));
-    for (std::uint32_t u = std::min(a, b); u <= std::max(a, b); ++u) uids.push_back(u);
-    pos = end + 1;
-  }
-  return uids;
 }
 
 // One MULTIAPPEND of mails[first, last) with synchronizing literals; returns their UIDs.
