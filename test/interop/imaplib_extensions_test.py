@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""interop_imaplib_extensions: Python's imaplib (stdlib) using UIDPLUS, MOVE, IDLE and ESEARCH against a real
-`sealbox serve`, with certificate verification on.
+"""interop_imaplib_extensions: Python's imaplib (stdlib) using UIDPLUS, MOVE, IDLE, ESEARCH, CONDSTORE and QRESYNC
+against a real `sealbox serve`, with certificate verification on.
 
     imaplib_extensions_test.py [SEALBOX_BINARY]      (or SEALBOX_BIN in the environment)
 
@@ -8,7 +8,7 @@ imaplib (3.11) has no move() or idle() helper: MOVE (if missing) and IDLE are re
 sent with imaplib's own _simple_command / uid / _command; response codes are read the way imaplib stores them
 (c.response('APPENDUID'), c.response('COPYUID'), c.response('EXPUNGE'), c.response('ESEARCH')).
 
-- CAPABILITY lists UIDPLUS, MOVE, IDLE and ESEARCH.
+- CAPABILITY lists UIDPLUS, MOVE, IDLE, ESEARCH, CONDSTORE and QRESYNC.
 - APPEND of 8 messages (ASCII, 8-bit UTF-8, binary-ish; some with flags and an INTERNALDATE): each answers
   [APPENDUID <UIDVALIDITY of the mailbox> <uid>], UIDs 1..8 in order; SELECT agrees (EXISTS, UIDVALIDITY, UIDNEXT).
 - UID COPY: [COPYUID <Target's UIDVALIDITY> <source uids> <new uids>], exactly the UIDs asked for.
@@ -23,6 +23,23 @@ sent with imaplib's own _simple_command / uid / _command; response codes are rea
 - IDLE (RFC 2177) on a second connection with an empty mailbox selected: "+" continuation; a third connection
   APPENDs, then UID MOVEs two messages into it; "* N EXISTS" must arrive within IDLE_WAIT seconds each time;
   DONE gets the tagged OK, and the mailbox then holds exactly those messages.
+- CONDSTORE/QRESYNC (RFC 7162), a client cache resynchronized: INBOX gets 56 messages, 6 expunged again (so the
+  known UIDs have gaps). Client A: ENABLE QRESYNC (* ENABLED names QRESYNC), SELECT INBOX (CONDSTORE), records
+  UIDVALIDITY, HIGHESTMODSEQ and UID FETCH 1:* (FLAGS MODSEQ), logs out. Client B (plain session): flag changes
+  (+FLAGS, -FLAGS, FLAGS, \\Deleted without expunge, a flag set and cleared again), UID EXPUNGE of 4, UID MOVE of
+  3 (some of both changed first), APPEND of 6 of which the first is UID EXPUNGEd again (a UID A never knew).
+  A reconnects: ENABLE QRESYNC, SELECT INBOX (QRESYNC (uidvalidity modseq known-uids)): same UIDVALIDITY, a higher
+  HIGHESTMODSEQ, EXISTS and UIDNEXT right; * VANISHED (EARLIER) is exactly the expunged and moved known UIDs; the
+  FETCH responses are exactly the changed surviving messages, each with UID, FLAGS, the right message number and
+  old HIGHESTMODSEQ < MODSEQ <= new; UID FETCH <old UIDNEXT>:* gives exactly the 5 new ones. A's model (flags and
+  MODSEQ per UID) must then equal UID FETCH 1:* (FLAGS MODSEQ), and the flags what B did. UID FETCH 1:* (FLAGS)
+  (CHANGEDSINCE m VANISHED) must agree (its VANISHED also names the never-known UID, its FETCH the new ones).
+  Conflict: B sets \\Flagged on X; A's UID STORE X,Y,Z (UNCHANGEDSINCE <A's MODSEQ>) +FLAGS (\\Answered) must
+  answer OK [MODIFIED X], FETCH Y and Z with \\Answered and a higher MODSEQ, and leave X alone; a -FLAGS.SILENT
+  with UNCHANGEDSINCE must still send a FETCH with MODSEQ; UNCHANGEDSINCE 0 gives [MODIFIED]. SELECT takes its
+  parameters through imaplib's select() (it sends the mailbox argument as given); the rest goes through
+  _simple_command, and the untagged data (VANISHED, FETCH, HIGHESTMODSEQ, MODIFIED, ENABLED) come from imaplib's
+  store.
 """
 
 import os
@@ -46,7 +63,7 @@ IDLE_WAIT = 10.0  # seconds an IDLE-ing client may wait for EXISTS after the cha
 SOURCE = "Source"
 TARGET = "Target Box"
 IDLED = "Idle Box"
-NEEDED_CAPABILITIES = ["UIDPLUS", "MOVE", "IDLE", "ESEARCH"]
+NEEDED_CAPABILITIES = ["UIDPLUS", "MOVE", "IDLE", "ESEARCH", "CONDSTORE", "QRESYNC"]
 
 # imaplib 3.11 knows MOVE in some builds and never IDLE; uid() and _command() refuse commands not listed here.
 imaplib.Commands.setdefault("MOVE", ("SELECTED",))
@@ -377,6 +394,307 @@ def idle(srv, c, target_msgs):
         raise
 
 
+# --- CONDSTORE / QRESYNC (RFC 7162) -------------------------------------------------------------------------
+def vanished_uids(c, what, earlier=True):
+    """Every * VANISHED imaplib stored since the last pop, as one set of UIDs; each must have (EARLIER) or not."""
+    uids = set()
+    for d in pop(c, "VANISHED"):
+        text = d.decode()
+        m = re.fullmatch(r"(\(EARLIER\) )?([0-9:,]+)", text)
+        check(m is not None, "%s: malformed * VANISHED %r" % (what, text))
+        check(bool(m.group(1)) == earlier, "%s: * VANISHED %s, expected %s (EARLIER)"
+              % (what, text, "with" if earlier else "without"))
+        uids.update(parse_uid_set(m.group(2)))
+    return uids
+
+
+def fetch_changes(c, what, need_flags=True, unique=True):
+    """The * FETCH responses imaplib stored since the last pop: {uid: (seq, flags set or None, modseq)}; each must
+    carry UID (QRESYNC), MODSEQ (CONDSTORE) and, if need_flags, FLAGS; with unique a UID twice is a failure."""
+    out = {}
+    for seq, a in parse_fetch(pop(c, "FETCH")):
+        check("UID" in a, "%s: * %d FETCH %r without UID" % (what, seq, a))
+        uid = int(a["UID"])
+        check(uid not in out or not unique, "%s: two FETCH responses for UID %d: %r and %r"
+              % (what, uid, out.get(uid), a))
+        modseq = None
+        if "MODSEQ" in a:
+            v = a["MODSEQ"]
+            check(isinstance(v, list) and len(v) == 1 and v[0].isdigit(), "%s: UID %d MODSEQ %r" % (what, uid, v))
+            modseq = int(v[0])
+        check(modseq is not None, "%s: * %d FETCH %r without MODSEQ" % (what, seq, a))
+        check("FLAGS" in a or not need_flags, "%s: * %d FETCH %r without FLAGS" % (what, seq, a))
+        out[uid] = (seq, set(a["FLAGS"]) if "FLAGS" in a else None, modseq)
+    return out
+
+
+def uid_fetch_flags_modseq(c, uids, what):
+    """UID FETCH uids (FLAGS MODSEQ): {uid: (flags, modseq)}."""
+    pop(c, "FETCH")
+    typ, data = c._simple_command("UID", "FETCH", uids, "(FLAGS MODSEQ)")
+    check(typ == "OK", "%s: UID FETCH %s (FLAGS MODSEQ): %s %r" % (what, uids, typ, data))
+    return {u: (f, m) for u, (_, f, m) in fetch_changes(c, what).items()}
+
+
+def show(model):
+    return ", ".join("%d:%s" % (u, "/".join(sorted(f)) or "-") for u, f in sorted(model.items()))
+
+
+def diff(expected, got):
+    """A short text of where two {uid: value} dicts differ."""
+    lines = []
+    for u in sorted(set(expected) | set(got)):
+        if expected.get(u) != got.get(u):
+            lines.append("UID %d: expected %r, got %r" % (u, expected.get(u, "(absent)"), got.get(u, "(absent)")))
+    return "; ".join(lines[:20]) + (" (and %d more)" % (len(lines) - 20) if len(lines) > 20 else "")
+
+
+def qresync_select(c, params, what):
+    """ENABLE QRESYNC, then SELECT INBOX with the given parameter list. imaplib's select() sends its mailbox
+    argument as it is, so "INBOX (QRESYNC (...))" goes out unchanged and imaplib still enters SELECTED state.
+    Returns (EXISTS, UIDVALIDITY, UIDNEXT, HIGHESTMODSEQ); the VANISHED and FETCH data stay in imaplib's store."""
+    pop(c, "ENABLED")
+    typ, data = c.enable("QRESYNC")  # returns the tagged text; the * ENABLED data stay in imaplib's store
+    check(typ == "OK", "%s: ENABLE QRESYNC: %s %r" % (what, typ, data))
+    enabled = b" ".join(pop(c, "ENABLED")).decode().upper().split()
+    check("QRESYNC" in enabled, "%s: ENABLE QRESYNC answered * ENABLED %r, expected QRESYNC in it" % (what, enabled))
+    typ, data = c.select("INBOX " + params)
+    check(typ == "OK", "%s: SELECT INBOX %s: %s %r" % (what, params, typ, data))
+    exists = int(data[-1])
+    hms = pop(c, "HIGHESTMODSEQ")
+    check(len(hms) == 1 and hms[0].isdigit(), "%s: SELECT INBOX %s: [HIGHESTMODSEQ] %r, expected one number"
+          % (what, params, hms))
+    return exists, int(pop(c, "UIDVALIDITY")[-1]), int(pop(c, "UIDNEXT")[-1]), int(hms[0])
+
+
+def condstore_qresync(srv):
+    """Client A caches INBOX with CONDSTORE, client B changes it while A is away, A resynchronizes with SELECT
+    (QRESYNC ...) and must learn exactly B's changes; then a conditional STORE conflict ([MODIFIED])."""
+    rng = new_rng(7162)
+    moved_box = "QRESYNC Moved"
+    flag_pool = [[], [], ["\\Seen"], ["\\Seen"], ["\\Seen", "\\Flagged"], ["\\Answered", "\\Seen"], ["$Label1"],
+                 ["\\Draft"], ["\\Flagged", "$Work"]]
+
+    # Set-up (client B's connection): 56 messages, 6 expunged again so the 50 A knows have gaps in their UIDs.
+    b = srv.connect("localhost")
+    expect_ok(b.create(quote(moved_box)), "CREATE " + moved_box)
+    truth = {}  # the server's INBOX as the test knows it: uid -> set of flags
+    for i in range(56):
+        _, data = make_message(rng, 200 + i, rng.randint(200, 3000), ("ascii", "utf8")[i % 2], tag="qresync")
+        flags = rng.choice(flag_pool)
+        typ, resp = b.append("INBOX", "(%s)" % " ".join(flags) if flags else None, None, data)
+        check(typ == "OK", "APPEND %d to INBOX: %s %r" % (i, typ, resp))
+        v, uid = map(int, pop(b, "APPENDUID")[0].split())
+        truth[uid] = set(flags)
+    check(sorted(truth) == list(range(1, 57)), "APPENDUIDs in INBOX: %s, expected 1:56" % uid_set(truth))
+    select(b, "INBOX")
+    gaps = [3, 10, 11, 12, 30, 56]
+    expect_ok(b.uid("STORE", uid_set(gaps), "+FLAGS.SILENT", "(\\Deleted)"), "UID STORE +FLAGS.SILENT \\Deleted")
+    expect_ok(b.uid("EXPUNGE", uid_set(gaps)), "UID EXPUNGE " + uid_set(gaps))
+    for u in gaps:
+        del truth[u]
+    pop(b, "EXPUNGE")
+
+    # Client A, session 1: ENABLE QRESYNC, SELECT INBOX (CONDSTORE), cache UIDVALIDITY, HIGHESTMODSEQ, UID -> flags.
+    a = srv.connect("localhost")
+    exists, uidvalidity, uidnext, hms1 = qresync_select(a, "(CONDSTORE)", "A session 1")
+    check((exists, uidnext) == (50, 57), "A session 1: SELECT INBOX (CONDSTORE): EXISTS %d UIDNEXT %d, expected 50 57"
+          % (exists, uidnext))
+    cache = uid_fetch_flags_modseq(a, "1:*", "A session 1")
+    got_flags = {u: f for u, (f, _) in cache.items()}
+    check(got_flags == truth, "A session 1: UID FETCH 1:* (FLAGS MODSEQ) differs from what was appended: %s"
+          % diff(truth, got_flags))
+    too_high = {u: m for u, (_, m) in cache.items() if m > hms1}
+    check(not too_high, "A session 1: MODSEQ above HIGHESTMODSEQ %d: %r" % (hms1, too_high))
+    typ, data = a.logout()
+    check(typ == "BYE", "A session 1: LOGOUT: %s %r" % (typ, data))
+    known = sorted(cache)
+    log("A session 1: UIDVALIDITY %d HIGHESTMODSEQ %d, %d messages cached (UIDs %s)"
+        % (uidvalidity, hms1, len(known), uid_set(known)))
+
+    # Client B while A is away (a plain IMAP4rev1 session: no ENABLE).
+    def store(uids, op, flags):
+        typ, data = b.uid("STORE", uid_set(uids), op, "(%s)" % " ".join(flags))
+        check(typ == "OK", "B: UID STORE %s %s (%s): %s %r" % (uid_set(uids), op, " ".join(flags), typ, data))
+        for u in uids:
+            if op.startswith("+"):
+                truth[u] |= set(flags)
+            elif op.startswith("-"):
+                truth[u] -= set(flags)
+            else:
+                truth[u] = set(flags)
+        pop(b, "FETCH")
+
+    survivors = list(known)
+    unseen = [u for u in survivors if "\\Seen" not in truth[u]]
+    flagged = [u for u in survivors if "\\Flagged" in truth[u]]
+    check(len(unseen) >= 12 and len(flagged) >= 4, "test set-up: unseen %r flagged %r" % (unseen, flagged))
+    changed = set()
+    store(unseen[0:5], "+FLAGS.SILENT", ["\\Seen"]); changed |= set(unseen[0:5])
+    store(flagged[0:2], "-FLAGS", ["\\Flagged"]); changed |= set(flagged[0:2])
+    store([unseen[5], unseen[6]], "+FLAGS", ["$Label2"]); changed |= {unseen[5], unseen[6]}
+    store([unseen[7]], "FLAGS.SILENT", ["\\Answered", "$Forwarded"]); changed.add(unseen[7])
+    store([unseen[8]], "+FLAGS.SILENT", ["\\Deleted"]); changed.add(unseen[8])  # \Deleted but not expunged
+    # Set then cleared: the same flags as before, but a new MODSEQ, so A must hear of it.
+    flip = [u for u in unseen[11:] if "\\Flagged" not in truth[u] and u not in known[30:32] + known[20:22]][0]
+    store([flip], "+FLAGS.SILENT", ["\\Flagged"])
+    store([flip], "-FLAGS.SILENT", ["\\Flagged"]); changed.add(flip)
+    # UID EXPUNGE of four (one of them changed first), leaving out another \Deleted one.
+    expunged = sorted({known[1], known[20], known[21], unseen[10]} - {unseen[8]})
+    store(expunged, "+FLAGS.SILENT", ["\\Deleted"])
+    typ, data = b.uid("EXPUNGE", uid_set(expunged))
+    check(typ == "OK", "B: UID EXPUNGE %s: %s %r" % (uid_set(expunged), typ, data))
+    check(unseen[8] not in expunged, "test set-up")
+    pop(b, "EXPUNGE")
+    # UID MOVE of three (one of them with changed flags) to another mailbox.
+    moved = [known[30], known[31], flagged[2]]
+    moved = sorted(set(moved) - set(expunged))
+    store([moved[0]], "+FLAGS.SILENT", ["$Moved"])
+    typ, data = b.uid("MOVE", uid_set(moved), quote(moved_box))
+    check(typ == "OK", "B: UID MOVE %s: %s %r" % (uid_set(moved), typ, data))
+    pop(b, "EXPUNGE"); pop(b, "COPYUID")
+    gone = set(expunged) | set(moved)
+    for u in gone:
+        del truth[u]
+    changed -= gone
+    # New mail: one APPENDed and expunged again (a UID A never knew), then five that stay.
+    new_uids = []
+    for i in range(6):
+        _, data = make_message(rng, 300 + i, rng.randint(200, 3000), "utf8", tag="qresync-new")
+        flags = [["\\Deleted"], [], ["\\Seen"], ["\\Flagged", "$Label1"], [], ["\\Answered"]][i]
+        typ, resp = b.append("INBOX", "(%s)" % " ".join(flags) if flags else None, None, data)
+        check(typ == "OK", "B: APPEND new %d: %s %r" % (i, typ, resp))
+        uid = int(pop(b, "APPENDUID")[0].split()[1])
+        truth[uid] = set(flags)
+        new_uids.append(uid)
+    ghost = new_uids.pop(0)
+    expect_ok(b.uid("EXPUNGE", str(ghost)), "B: UID EXPUNGE %d" % ghost)
+    del truth[ghost]
+    pop(b, "EXPUNGE"); pop(b, "EXISTS"); pop(b, "FETCH")
+    log("B: flags changed on %s, UID EXPUNGE %s, UID MOVE %s, APPEND %s (and %d, expunged again)"
+        % (uid_set(changed), uid_set(expunged), uid_set(moved), uid_set(new_uids), ghost))
+
+    # Client A, session 2: SELECT INBOX (QRESYNC (uidvalidity modseq known-uids)).
+    params = "(QRESYNC (%d %d %s))" % (uidvalidity, hms1, uid_set(known))
+    a = srv.connect("localhost")
+    exists, v, uidnext2, hms2 = qresync_select(a, params, "A session 2")
+    check(v == uidvalidity, "A session 2: UIDVALIDITY %d, expected %d" % (v, uidvalidity))
+    check(hms2 > hms1, "A session 2: HIGHESTMODSEQ %d, expected more than session 1's %d" % (hms2, hms1))
+    check(exists == len(truth), "A session 2: EXISTS %d, expected %d" % (exists, len(truth)))
+    check(uidnext2 == max(new_uids) + 1, "A session 2: UIDNEXT %d, expected %d" % (uidnext2, max(new_uids) + 1))
+    vanished = vanished_uids(a, "SELECT INBOX %s" % params)
+    check(vanished == gone, "SELECT INBOX %s: * VANISHED (EARLIER) %s, expected exactly the expunged and moved "
+          "UIDs %s (only UIDs from the known set: %d was never known)" % (params, uid_set(vanished) or "(none)",
+                                                                         uid_set(gone), ghost))
+    changes = fetch_changes(a, "SELECT INBOX %s" % params)
+    check(set(changes) == changed, "SELECT INBOX %s: FETCH responses for UIDs %s, expected exactly the changed %s"
+          % (params, uid_set(changes) or "(none)", uid_set(changed)))
+    model = {u: cache[u][0] for u in known if u not in vanished}
+    modseqs = {u: cache[u][1] for u in known if u not in vanished}
+    order = sorted(model)
+    for u, (seq, flags, modseq) in changes.items():
+        check(seq == order.index(u) + 1, "SELECT QRESYNC: * %d FETCH (UID %d ...), expected message number %d"
+              % (seq, u, order.index(u) + 1))
+        check(hms1 < modseq <= hms2, "SELECT QRESYNC: UID %d MODSEQ %d, expected %d < MODSEQ <= %d"
+              % (u, modseq, hms1, hms2))
+        model[u], modseqs[u] = flags, modseq
+    log("A session 2: SELECT INBOX %s -> HIGHESTMODSEQ %d, VANISHED (EARLIER) %s, FETCH for %s"
+        % (params, hms2, uid_set(vanished), uid_set(changes)))
+
+    # The new messages: UIDs from session 1's UIDNEXT.
+    fresh = uid_fetch_flags_modseq(a, "%d:*" % uidnext, "A session 2: UID FETCH %d:*" % uidnext)
+    fresh = {u: x for u, x in fresh.items() if u >= uidnext}
+    check(sorted(fresh) == new_uids, "A session 2: UID FETCH %d:* gave UIDs %s, expected %s"
+          % (uidnext, uid_set(fresh), uid_set(new_uids)))
+    for u, (flags, modseq) in fresh.items():
+        model[u], modseqs[u] = flags, modseq
+    check(len(model) == exists, "A session 2: the model has %d messages, SELECT said EXISTS %d" % (len(model), exists))
+
+    # A's model against the server's whole mailbox, and against the test's own record of B's changes.
+    full = uid_fetch_flags_modseq(a, "1:*", "A session 2: UID FETCH 1:*")
+    full_flags = {u: f for u, (f, _) in full.items()}
+    check(model == full_flags, "A's resynchronized model differs from UID FETCH 1:* (FLAGS): %s"
+          % diff(model, full_flags))
+    full_modseqs = {u: m for u, (_, m) in full.items()}
+    check(modseqs == full_modseqs, "A's resynchronized MODSEQs differ from UID FETCH 1:* (MODSEQ): %s"
+          % diff(modseqs, full_modseqs))
+    check(full_flags == truth, "UID FETCH 1:* (FLAGS) differs from what B did: %s" % diff(truth, full_flags))
+    check(max(full_modseqs.values()) <= hms2, "MODSEQ %d above HIGHESTMODSEQ %d" % (max(full_modseqs.values()), hms2))
+    log("A session 2: model after VANISHED, FETCH and UID FETCH %d:* equals UID FETCH 1:* (%d messages: %s)"
+        % (uidnext, len(model), show(model)[:200] + "..."))
+
+    # The same question as a UID FETCH (CHANGEDSINCE ... VANISHED) over 1:*: now the never-known UID counts too.
+    pop(a, "VANISHED")
+    typ, data = a._simple_command("UID", "FETCH", "1:*", "(FLAGS)", "(CHANGEDSINCE %d VANISHED)" % hms1)
+    check(typ == "OK", "UID FETCH 1:* (FLAGS) (CHANGEDSINCE %d VANISHED): %s %r" % (hms1, typ, data))
+    v2 = vanished_uids(a, "UID FETCH 1:* (CHANGEDSINCE VANISHED)")
+    ch2 = fetch_changes(a, "UID FETCH 1:* (CHANGEDSINCE VANISHED)")
+    check(v2 == gone | {ghost}, "UID FETCH 1:* (FLAGS) (CHANGEDSINCE %d VANISHED): * VANISHED (EARLIER) %s, "
+          "expected %s" % (hms1, uid_set(v2) or "(none)", uid_set(gone | {ghost})))
+    check(set(ch2) == changed | set(new_uids), "UID FETCH 1:* (FLAGS) (CHANGEDSINCE %d VANISHED): FETCH for %s, "
+          "expected %s" % (hms1, uid_set(ch2), uid_set(changed | set(new_uids))))
+    got2 = {u: (f, m) for u, (_, f, m) in ch2.items()}
+    want2 = {u: full[u] for u in ch2}
+    check(got2 == want2, "UID FETCH (CHANGEDSINCE VANISHED) disagrees with UID FETCH 1:*: %s" % diff(want2, got2))
+    log("UID FETCH 1:* (FLAGS) (CHANGEDSINCE %d VANISHED): VANISHED (EARLIER) %s, FETCH for %s"
+        % (hms1, uid_set(v2), uid_set(ch2)))
+
+    # Conditional STORE: B changes X after A's sync; A's UID STORE X,Y,Z (UNCHANGEDSINCE <A's view>) must change
+    # Y and Z only and answer OK [MODIFIED X].
+    plain = [u for u in sorted(model) if not model[u] & {"\\Answered", "\\Flagged", "\\Deleted"}]
+    check(len(plain) >= 3, "test set-up: %r" % plain)
+    x, y, z = plain[0], plain[len(plain) // 2], plain[-1]
+    since = max(modseqs[u] for u in (x, y, z))
+    store([x], "+FLAGS.SILENT", ["\\Flagged"])
+    pop(a, "FETCH"); pop(a, "MODIFIED")
+    cmd = "UID STORE %s (UNCHANGEDSINCE %d) +FLAGS (\\Answered)" % (uid_set([x, y, z]), since)
+    typ, data = a._simple_command("UID", "STORE", uid_set([x, y, z]), "(UNCHANGEDSINCE %d)" % since, "+FLAGS",
+                                  "(\\Answered)")
+    tagged = b" ".join(d for d in data if d).decode()
+    check(typ == "OK", "%s: %s %s, expected OK [MODIFIED %d]" % (cmd, typ, tagged, x))
+    modified = [d.decode() for d in pop(a, "MODIFIED")]
+    check(modified == [str(x)] and tagged.startswith("[MODIFIED %d]" % x),
+          "%s: tagged %s %r, response codes MODIFIED %r; expected OK [MODIFIED %d]" % (cmd, typ, tagged, modified, x))
+    got = fetch_changes(a, cmd, unique=False)  # B's change may come as an unsolicited FETCH as well
+    check({y, z} <= set(got) <= {x, y, z}, "%s: FETCH responses for UIDs %s, expected %s (and %d may be reported)"
+          % (cmd, uid_set(got) or "(none)", uid_set([y, z]), x))
+    for u in (y, z):
+        check(got[u][1] == model[u] | {"\\Answered"} and got[u][2] > since,
+              "%s: UID %d FETCH FLAGS %r MODSEQ %r, expected FLAGS %r and MODSEQ > %d"
+              % (cmd, u, got[u][1] and sorted(got[u][1]), got[u][2], sorted(model[u] | {"\\Answered"}), since))
+        truth[u].add("\\Answered")
+    if x in got:
+        check(got[x][1] in (None, truth[x]), "%s: UID %d (failed the test) FETCH FLAGS %r, expected B's %r"
+              % (cmd, x, got[x][1] and sorted(got[x][1]), sorted(truth[x])))
+    log("%s -> OK %s; FETCH for %s" % (cmd, tagged, uid_set(got)))
+
+    # .SILENT with UNCHANGEDSINCE still answers a FETCH with MODSEQ (RFC 7162 3.1.3); UNCHANGEDSINCE 0 always fails.
+    cmd = "UID STORE %d (UNCHANGEDSINCE %d) -FLAGS.SILENT (\\Answered)" % (y, got[y][2])
+    typ, data = a._simple_command("UID", "STORE", str(y), "(UNCHANGEDSINCE %d)" % got[y][2], "-FLAGS.SILENT",
+                                  "(\\Answered)")
+    check(typ == "OK" and not pop(a, "MODIFIED"), "%s: %s %r, expected OK without [MODIFIED]" % (cmd, typ, data))
+    got_s = fetch_changes(a, cmd, need_flags=False, unique=False)  # FLAGS optional here (RFC 7162 3.1.3 example)
+    check(y in got_s and got_s[y][1] in (None, model[y]) and got_s[y][2] > got[y][2],
+          "%s: FETCH responses %r, expected one for UID %d with MODSEQ > %d (and FLAGS %r if any)"
+          % (cmd, got_s, y, got[y][2], sorted(model[y])))
+    truth[y].discard("\\Answered")
+    cmd = "UID STORE %d (UNCHANGEDSINCE 0) +FLAGS (\\Seen)" % z
+    typ, data = a._simple_command("UID", "STORE", str(z), "(UNCHANGEDSINCE 0)", "+FLAGS", "(\\Seen)")
+    modified = [d.decode() for d in pop(a, "MODIFIED")]
+    check(typ == "OK" and modified == [str(z)], "%s: %s %r, MODIFIED %r; expected OK [MODIFIED %d]"
+          % (cmd, typ, data, modified, z))
+    pop(a, "FETCH")
+    final = uid_fetch_flags_modseq(a, "1:*", "after the conditional STOREs")
+    final_flags = {u: f for u, (f, _) in final.items()}
+    check(final_flags == truth, "after the conditional STOREs: UID FETCH 1:* (FLAGS) differs from the expected: %s"
+          % diff(truth, final_flags))
+    log("conditional STOREs: [MODIFIED %d] for B's change; .SILENT answered %r; UNCHANGEDSINCE 0: [MODIFIED %d]"
+        % (x, got_s[y], z))
+    for conn, name in ((a, "A"), (b, "B")):
+        typ, data = conn.logout()
+        check(typ == "BYE", "%s: LOGOUT: %s %r" % (name, typ, data))
+
+
 def main():
     binary = find_binary(sys.argv[1] if len(sys.argv) > 1 else None)
     signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(TimeoutError("time limit reached")))
@@ -391,6 +709,7 @@ def main():
             target = uidplus_and_move(c, msgs)
             esearch(c, target)
             idle(srv, c, target)
+            condstore_qresync(srv)
             typ, data = c.logout()
             check(typ == "BYE", "LOGOUT: %s %r" % (typ, data))
         except BaseException:
