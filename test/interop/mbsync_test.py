@@ -19,7 +19,6 @@ Every run keeps mbsync's -Dn protocol trace in the test directory; a summary of 
 """
 
 import collections
-import hashlib
 import os
 import re
 import shutil
@@ -30,24 +29,18 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from imap_util import (Failure, check, finish, run, expect_ok, make_message, new_rng, parse_fetch, quote,  # noqa: E402
-                       uid_set)
+from imap_util import (Failure, check, finish, run, expect_ok, make_message, new_rng, uid_set)  # noqa: E402
 from sealbox_fixture import SealboxServer, find_binary, log  # noqa: E402
+from maildir_sync import Maildir, server_folders, server_messages, server_snapshot, sha  # noqa: E402
 
 TIME_LIMIT = 540
 MBSYNC_TIMEOUT = 240
 MAILDIR_FLAGS = {"D": "\\Draft", "F": "\\Flagged", "P": "$Forwarded", "R": "\\Answered", "S": "\\Seen",
                  "T": "\\Deleted"}
-IMAP_TO_MAILDIR = {v: k for k, v in MAILDIR_FLAGS.items()}
 # Commands that change a mailbox. CLOSE is not listed: with Expunge set mbsync ends every box with CLOSE, which
 # removes \Deleted messages only (and the snapshots show whether any went).
 WRITE_COMMANDS = {"APPEND", "STORE", "EXPUNGE", "CREATE", "DELETE", "RENAME", "COPY", "MOVE", "SUBSCRIBE"}
 TUID = re.compile(rb"^X-TUID: [^\r\n]*\r?\n", re.M)
-MSGID = re.compile(rb"^Message-ID: *(<[^>\r\n]*>)", re.M | re.I)
-
-
-def sha(data):
-    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def to_crlf(data):
@@ -60,55 +53,13 @@ def canonical(data):
 
 
 # --- the Maildir side -------------------------------------------------------------------------------------------
-class Maildir:
+class MbsyncMaildir(Maildir):
+    """mbsync's layout here: INBOX at maildir/INBOX (its Inbox option), the other folders under maildir/folders."""
+
     def __init__(self, base):
-        self.inbox = os.path.join(base, "maildir", "INBOX")
-        self.path = os.path.join(base, "maildir", "folders")
-        self.counter = 0
-
-    def folder_dir(self, folder):
-        return self.inbox if folder == "INBOX" else os.path.join(self.path, *folder.split("/"))
-
-    def make_folder(self, folder):
-        for sub in ("cur", "new", "tmp"):
-            os.makedirs(os.path.join(self.folder_dir(folder), sub), exist_ok=True)
-
-    def deliver(self, folder, data, flags="", new=False):
-        self.counter += 1
-        name = "%d.M%dP%d.interop" % (1700000000 + self.counter, self.counter, os.getpid())
-        if new:
-            path = os.path.join(self.folder_dir(folder), "new", name)
-        else:
-            path = os.path.join(self.folder_dir(folder), "cur", name + ":2," + "".join(sorted(flags)))
-        with open(path, "wb") as f:
-            f.write(data)
-        return path
-
-    def folders(self):
-        found = ["INBOX"] if os.path.isdir(os.path.join(self.inbox, "cur")) else []
-        for dirpath, dirnames, _ in os.walk(self.path):
-            if os.path.isdir(os.path.join(dirpath, "cur")):
-                found.append(os.path.relpath(dirpath, self.path).replace(os.sep, "/"))
-            dirnames[:] = [d for d in dirnames if d not in ("cur", "new", "tmp")]
-        return sorted(found)
-
-    def messages(self, folder):
-        """{msgid: {"path", "flags" (IMAP names), "data"}}"""
-        out = {}
-        base = self.folder_dir(folder)
-        for sub in ("cur", "new"):
-            for name in sorted(os.listdir(os.path.join(base, sub))):
-                path = os.path.join(base, sub, name)
-                with open(path, "rb") as f:
-                    data = f.read()
-                m = MSGID.search(data)
-                check(m is not None, "Maildir file without Message-ID: %s" % path)
-                msgid = m.group(1).decode()
-                info = name.split(":2,", 1)[1] if ":2," in name else ""
-                check(msgid not in out, "Maildir %s holds %s twice" % (folder, msgid))
-                out[msgid] = {"path": path, "flags": {MAILDIR_FLAGS[c] for c in info if c in MAILDIR_FLAGS},
-                              "data": data}
-        return out
+        super().__init__(os.path.join(base, "maildir", "folders"), MAILDIR_FLAGS,
+                         inbox=os.path.join(base, "maildir", "INBOX"))
+        self.path = self.root
 
     def snapshot(self):
         """Every file but mbsync's own state, with its content hash (names carry UIDs and flags)."""
@@ -123,70 +74,10 @@ class Maildir:
                     files.append((os.path.relpath(p, root), sha(f.read())))
         return sorted(files)
 
-    def set_flags(self, path, flags):
-        """Renames a cur/ file to carry these IMAP flags (as an MUA would)."""
-        d, name = os.path.split(path)
-        base = name.split(":2,", 1)[0]
-        info = "".join(sorted(IMAP_TO_MAILDIR[f] for f in flags))
-        new = os.path.join(os.path.dirname(d), "cur", base + ":2," + info)
-        os.rename(path, new)
-        return new
-
 
 # --- the server side --------------------------------------------------------------------------------------------
-def server_messages(c, folder):
-    """{msgid: {"uid", "flags", "data"}} of a mailbox, with its SELECT data; EXAMINE, so nothing changes."""
-    typ, data = c.select(quote(folder), readonly=True)
-    check(typ == "OK", "EXAMINE %s: %s %r" % (folder, typ, data))
-    exists = int(data[0])
-    uidvalidity = int(c.response("UIDVALIDITY")[1][0])
-    uidnext = int(c.response("UIDNEXT")[1][0])
-    out = {}
-    if exists:
-        typ, data = c.fetch("1:*", "(UID FLAGS BODY.PEEK[])")
-        check(typ == "OK", "FETCH %s: %s" % (folder, typ))
-        parsed = parse_fetch(data)
-        check(len(parsed) == exists, "FETCH %s: %d responses for %d messages" % (folder, len(parsed), exists))
-        for _, a in parsed:
-            body = a["BODY[]"]
-            m = MSGID.search(body)
-            check(m is not None, "server message without Message-ID in %s" % folder)
-            msgid = m.group(1).decode()
-            check(msgid not in out, "server %s holds %s twice" % (folder, msgid))
-            out[msgid] = {"uid": int(a["UID"]), "flags": set(a["FLAGS"]), "data": body}
-    expect_ok(c.unselect(), "UNSELECT")
-    return {"uidvalidity": uidvalidity, "uidnext": uidnext, "messages": out}
-
-
 # What a new account holds besides INBOX (store::Account::create, RFC 6154 special uses).
 SPECIAL_USE_MAILBOXES = ("Archive", "Drafts", "Junk", "Sent", "Trash")
-
-
-def server_folders(c):
-    data = expect_ok(c.list('""', '"*"'), "LIST")
-    out = []
-    for line in data:
-        m = re.match(rb'\(([^)]*)\) "/" (.*)$', line)
-        check(m is not None, "LIST line %r" % line)
-        name = m.group(2).decode()
-        name = name[1:-1] if name.startswith('"') else name
-        if "\\Noselect" not in m.group(1).decode():
-            out.append(name)
-    return sorted(out)
-
-
-def server_snapshot(srv):
-    c = srv.connect()
-    try:
-        snap = {}
-        for folder in server_folders(c):
-            s = server_messages(c, folder)
-            snap[folder] = (s["uidvalidity"], s["uidnext"],
-                            sorted((v["uid"], tuple(sorted(v["flags"])), sha(v["data"]))
-                                   for v in s["messages"].values()))
-        return snap
-    finally:
-        c.logout()
 
 
 # --- mbsync -----------------------------------------------------------------------------------------------------
@@ -360,7 +251,7 @@ def main():
 
     with SealboxServer(binary) as srv:
         base = srv.base
-        md = Maildir(base)
+        md = MbsyncMaildir(base)
         rng = new_rng(4242)
         model = {"INBOX": {}, "Lists/Debian": {}}
         for folder in SPECIAL_USE_MAILBOXES:  # every new account has them (empty): run 1 creates them locally

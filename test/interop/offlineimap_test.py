@@ -43,7 +43,6 @@ traced runs use RFC 2047 encoded subjects and keep the 8-bit octets in the bodie
 """
 
 import collections
-import hashlib
 import os
 import re
 import shutil
@@ -54,21 +53,19 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from imap_util import (Failure, check, expect_ok, finish, make_message, new_rng, parse_fetch, quote,  # noqa: E402
-                       run, uid_set)
+from imap_util import Failure, check, expect_ok, finish, make_message, new_rng, run, uid_set  # noqa: E402
 from sealbox_fixture import SealboxServer, find_binary, log  # noqa: E402
+from maildir_sync import Maildir, server_folders, server_messages, server_snapshot, sha  # noqa: E402
 
 TIME_LIMIT = 540
 OFFLINEIMAP_TIMEOUT = 180
 MAILDIR_FLAGS = {"D": "\\Draft", "F": "\\Flagged", "R": "\\Answered", "S": "\\Seen", "T": "\\Deleted"}
-IMAP_TO_MAILDIR = {v: k for k, v in MAILDIR_FLAGS.items()}
 WRITE_COMMANDS = {"APPEND", "STORE", "EXPUNGE", "CREATE", "DELETE", "RENAME", "COPY", "MOVE", "SUBSCRIBE",
                   "UNSUBSCRIBE"}
 # Every command OfflineIMAP 8.0.0 sent in these runs (see the header). Anything else fails the test, so a newer
 # offlineimap that starts using another extension gets noticed and written down.
 KNOWN_COMMANDS = {"CAPABILITY", "AUTHENTICATE", "LOGIN", "ID", "LIST", "EXAMINE", "SELECT", "FETCH", "UID FETCH",
                   "APPEND", "UID STORE", "STORE", "EXPUNGE", "CREATE", "LOGOUT", "NOOP", "CHECK", "CLOSE"}
-MSGID = re.compile(rb"^Message-ID: *(<[^>\r\n]*>)", re.M | re.I)
 
 
 def to_lf(data):
@@ -77,12 +74,6 @@ def to_lf(data):
 
 def to_crlf(data):
     return to_lf(data).replace(b"\n", b"\r\n")
-
-
-def msgid_of(data):
-    m = MSGID.search(data)
-    check(m is not None, "message without Message-ID: %r" % data[:200])
-    return m.group(1).decode()
 
 
 def latin1_message(rng, index, tag):
@@ -126,64 +117,11 @@ def flags_for(i):
 
 
 # --- the Maildir side -------------------------------------------------------------------------------------------
-class Maildir:
+class OfflineimapMaildir(Maildir):
     """offlineimap's Maildir with `sep = /`: folder "Lists/Debian" is maildir/Lists/Debian/{cur,new,tmp}."""
 
     def __init__(self, base):
-        self.root = os.path.join(base, "maildir")
-        self.counter = 0
-
-    def folder_dir(self, folder):
-        return os.path.join(self.root, *folder.split("/"))
-
-    def folders(self):
-        found = []
-        for dirpath, dirnames, _ in os.walk(self.root):
-            if os.path.isdir(os.path.join(dirpath, "cur")):
-                found.append(os.path.relpath(dirpath, self.root).replace(os.sep, "/"))
-            dirnames[:] = [d for d in dirnames if d not in ("cur", "new", "tmp")]
-        return sorted(found)
-
-    def messages(self, folder):
-        """{msgid: {"path", "flags", "data"}} of cur/ and new/."""
-        out = {}
-        for sub in ("cur", "new"):
-            d = os.path.join(self.folder_dir(folder), sub)
-            for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
-                path = os.path.join(d, name)
-                with open(path, "rb") as f:
-                    data = f.read()
-                flags = set()
-                if ":2," in name:
-                    flags = {MAILDIR_FLAGS[c] for c in name.split(":2,", 1)[1] if c in MAILDIR_FLAGS}
-                msgid = msgid_of(data)
-                check(msgid not in out, "Maildir %s has %s twice" % (folder, msgid))
-                out[msgid] = {"path": path, "flags": flags, "data": data}
-        return out
-
-    def make_folder(self, folder):
-        for sub in ("cur", "new", "tmp"):
-            os.makedirs(os.path.join(self.folder_dir(folder), sub), exist_ok=True)
-
-    def deliver(self, folder, data, flags="", new=False):
-        self.counter += 1
-        name = "%d.M%dP%d.interop" % (1700000000 + self.counter, self.counter, os.getpid())
-        if new:
-            path = os.path.join(self.folder_dir(folder), "new", name)
-        else:
-            path = os.path.join(self.folder_dir(folder), "cur", name + ":2," + "".join(sorted(flags)))
-        with open(path, "wb") as f:
-            f.write(data)
-        return path
-
-    @staticmethod
-    def set_flags(path, flags):
-        d, name = os.path.split(path)
-        base = name.split(":2,", 1)[0]
-        target = os.path.join(os.path.dirname(d), "cur",
-                              base + ":2," + "".join(sorted(IMAP_TO_MAILDIR[f] for f in flags)))
-        os.rename(path, target)
-        return target
+        super().__init__(os.path.join(base, "maildir"), MAILDIR_FLAGS)
 
     def snapshot(self):
         """Every file under the Maildir: relative path -> sha256 of its contents."""
@@ -192,54 +130,8 @@ class Maildir:
             for name in files:
                 path = os.path.join(dirpath, name)
                 with open(path, "rb") as f:
-                    out[os.path.relpath(path, self.root)] = hashlib.sha256(f.read()).hexdigest()
+                    out[os.path.relpath(path, self.root)] = sha(f.read())
         return out
-
-
-# --- the server side (imaplib) ----------------------------------------------------------------------------------
-def server_folders(c):
-    data = expect_ok(c.list('""', '"*"'), "LIST")
-    names = []
-    for line in data:
-        m = re.match(rb'^\(([^)]*)\) (?:"[^"]*"|NIL) (?:"((?:[^"\\]|\\.)*)"|(\S+))$', line)
-        check(m is not None, "LIST line %r" % line)
-        if b"\\Noselect" in m.group(1) or b"\\NonExistent" in m.group(1):
-            continue
-        names.append((m.group(2) or m.group(3)).decode())
-    return sorted(names)
-
-
-def server_messages(c, folder):
-    """{"uidvalidity", "uidnext", "messages": {msgid: {"uid", "flags", "data"}}} of one mailbox (EXAMINE)."""
-    data = expect_ok(c.select(quote(folder), readonly=True), "EXAMINE " + folder)
-    exists = int(data[0])
-    uidvalidity = int(c.response("UIDVALIDITY")[1][0])
-    uidnext = int(c.response("UIDNEXT")[1][0])
-    messages = {}
-    if exists:
-        parsed = parse_fetch(expect_ok(c.fetch("1:*", "(UID FLAGS BODY.PEEK[])"), "FETCH " + folder))
-        check(len(parsed) == exists, "FETCH %s: %d responses for %d messages" % (folder, len(parsed), exists))
-        for _, attrs in parsed:
-            body = attrs["BODY[]"]
-            msgid = msgid_of(body)
-            check(msgid not in messages, "server %s holds %s twice" % (folder, msgid))
-            messages[msgid] = {"uid": int(attrs["UID"]), "flags": set(attrs["FLAGS"]), "data": body}
-    expect_ok(c.unselect(), "UNSELECT")
-    return {"uidvalidity": uidvalidity, "uidnext": uidnext, "messages": messages}
-
-
-def server_snapshot(srv):
-    c = srv.connect()
-    try:
-        out = {}
-        for folder in server_folders(c):
-            s = server_messages(c, folder)
-            out[folder] = (s["uidvalidity"], s["uidnext"],
-                           sorted((m["uid"], sorted(m["flags"]), hashlib.sha256(m["data"]).hexdigest())
-                                  for m in s["messages"].values()))
-        return out
-    finally:
-        c.logout()
 
 
 # --- offlineimap ------------------------------------------------------------------------------------------------
@@ -423,7 +315,7 @@ def main():
 
     with SealboxServer(binary, prefix="sealbox-interop-offlineimap-") as srv:
         base = srv.base
-        md = Maildir(base)
+        md = OfflineimapMaildir(base)
         os.makedirs(md.root)
         rng = new_rng(7331)
         config = os.path.join(base, "offlineimaprc")
@@ -468,7 +360,7 @@ def main():
         model["Projects"][msgid] = ({"\\Flagged", "\\Seen"}, to_crlf(data))
         for k in inbox_ids[0:4]:
             flags = (local[k]["flags"] ^ {"\\Seen"}) | {"\\Answered"}
-            Maildir.set_flags(local[k]["path"], flags)
+            md.set_flags(local[k]["path"], flags)
             model["INBOX"][k] = (flags, model["INBOX"][k][1])
         for k in inbox_ids[4:6]:
             os.unlink(local[k]["path"])
