@@ -149,9 +149,9 @@ void write_listed(Session& s, std::string_view response, const Listed& l) {
   s.out.end();
 }
 
-// "* STATUS name (item value ...)" for LIST-STATUS, items in the order asked.
-void write_list_status(Session& s, const std::string& name, const std::vector<syntax::StatusItem>& items,
-                       const actors::MailboxActor& actor, const actors::StatusReply& st) {
+// "* STATUS name (item value ...)", items in the order asked: the STATUS command and LIST-STATUS (RFC 5819).
+void write_status(Session& s, const std::string& name, const std::vector<syntax::StatusItem>& items,
+                  const actors::MailboxActor& actor, const actors::StatusReply& st) {
   s.out.untagged().atom("STATUS").mailbox(name).open();
   for (auto item : items) {
     using syntax::StatusItem;
@@ -168,7 +168,7 @@ void write_list_status(Session& s, const std::string& name, const std::vector<sy
       case StatusItem::appendlimit:  // RFC 7889 §3.1: the same limit for every mailbox
         s.out.atom("APPENDLIMIT").number(s.server.config().imap.max_message_bytes);
         break;
-      default: break;  // refused before listing
+      default: break;  // DELETED-STORAGE: refused before (BAD)
     }
   }
   s.out.close().end();
@@ -296,7 +296,7 @@ asio::awaitable<void> list(Session& s, std::string_view tag, const syntax::List&
       }
     }
     write_listed(s, "LIST", l);
-    if (st) write_list_status(s, l.name, *cmd.return_status, *actor, *st);
+    if (st) write_status(s, l.name, *cmd.return_status, *actor, *st);
   }
   s.reply(tag, "OK", "LIST completed");
 }
@@ -369,26 +369,7 @@ asio::awaitable<void> status(Session& s, std::string_view tag, const syntax::Sta
   auto request8 = actors::Status{};
   auto st = co_await (*actor)->ask(std::move(request8), use_awaitable);
   if (!st) co_return s.reply_error(tag, st.error());
-  s.out.untagged().atom("STATUS").mailbox(*name).open();
-  for (auto item : cmd.items) {
-    using syntax::StatusItem;
-    switch (item) {
-      case StatusItem::messages: s.out.atom("MESSAGES").number(st->messages); break;
-      case StatusItem::recent: s.out.atom("RECENT").number(0); break;
-      case StatusItem::uidnext: s.out.atom("UIDNEXT").number(st->uidnext); break;
-      case StatusItem::uidvalidity: s.out.atom("UIDVALIDITY").number(st->uidvalidity); break;
-      case StatusItem::unseen: s.out.atom("UNSEEN").number(st->unseen); break;
-      case StatusItem::deleted: s.out.atom("DELETED").number(st->deleted); break;
-      case StatusItem::size: s.out.atom("SIZE").number(st->size); break;
-      case StatusItem::highestmodseq: s.out.atom("HIGHESTMODSEQ").number(st->highest_modseq); break;
-      case StatusItem::mailboxid: s.out.atom("MAILBOXID").open().atom((*actor)->id()).close(); break;  // RFC 8474
-      case StatusItem::appendlimit:  // RFC 7889 §3.1: the same limit for every mailbox, never NIL
-        s.out.atom("APPENDLIMIT").number(s.server.config().imap.max_message_bytes);
-        break;
-      default: break;  // refused above
-    }
-  }
-  s.out.close().end();
+  write_status(s, *name, cmd.items, **actor, *st);
   s.reply(tag, "OK", "STATUS completed");
 }
 
