@@ -95,23 +95,26 @@ void MailboxActor::on(Leave& m) {
 
 void MailboxActor::on(Select& m) {
   if (destroyed_) return m.reply(gone());
-  SelectReply r;
-  r.uidvalidity = store_->uidvalidity();
-  r.uidnext = store_->uidnext();
-  r.highest_modseq = store_->highest_modseq();
-  std::set<std::string> keywords;
-  for (const auto& meta : store_->messages()) {
-    r.messages.push_back(MessageSummary::of(meta));
-    for (const auto& f : meta.flags) {
-      if (f.empty() || f[0] != '\\') keywords.insert(f);
-    }
-  }
-  r.keywords.assign(keywords.begin(), keywords.end());
-  if (m.vanished_since) r.vanished = store_->expunged_since(*m.vanished_since);
-  // Registered after this batch's notification goes out: the snapshot already contains this batch's changes.
+  // The snapshot is taken when the batch this request arrived in has committed, right after that batch's
+  // notification went out and right before the subscriber is added: it holds every change of the batch (also those
+  // handled after this request), and the subscriber is told only of later batches. Taken at the request's own
+  // place in the batch instead, a change later in the same batch would be in neither.
   batch_replies_.push_back([this, session = m.session, sub = std::move(m.subscriber), p = std::move(m.reply),
-                            r = std::move(r)](bool committed) mutable {
+                            vanished_since = m.vanished_since](bool committed) mutable {
     if (!committed) return p(broken());
+    SelectReply r;
+    r.uidvalidity = store_->uidvalidity();
+    r.uidnext = store_->uidnext();
+    r.highest_modseq = store_->highest_modseq();
+    std::set<std::string> keywords;
+    for (const auto& meta : store_->messages()) {
+      r.messages.push_back(MessageSummary::of(meta));
+      for (const auto& f : meta.flags) {
+        if (f.empty() || f[0] != '\\') keywords.insert(f);
+      }
+    }
+    r.keywords.assign(keywords.begin(), keywords.end());
+    if (vanished_since) r.vanished = store_->expunged_since(*vanished_since);
     subscribers_[session] = std::move(sub);
     p(std::move(r));
   });
@@ -119,9 +122,9 @@ void MailboxActor::on(Select& m) {
 
 void MailboxActor::on(Vanished& m) {
   if (destroyed_) return m.reply(gone());
-  // Answered after the pending batch commits, like Select: what it reports is then on disk.
-  batch_replies_.push_back([p = std::move(m.reply), runs = store_->expunged_since(m.since)](bool committed) mutable {
-    committed ? p(std::move(runs)) : p(broken());
+  // Taken when the batch commits, like Select's snapshot: it covers every expunge the session can have been told of.
+  batch_replies_.push_back([this, p = std::move(m.reply), since = m.since](bool committed) mutable {
+    committed ? p(store_->expunged_since(since)) : p(broken());
   });
 }
 
@@ -156,19 +159,18 @@ void MailboxActor::on(StoreFlags& m) {
     }
     auto next = apply_op(meta->flags, m.op, m.flags);
     if (next == meta->flags) {
-      r.updated.push_back({uid, meta->modseq, meta->flags});
+      r.updated.push_back({uid, meta->modseq, meta->flags, m.session});
     } else {
       changes.emplace_back(uid, std::move(next));
     }
   }
   if (!changes.empty()) {
     auto& c = change();
-    c.origin = m.session;
     auto modseq = store_->set_flags(changes);
     if (!modseq) return m.reply(std::move(modseq).error());
     for (auto& [uid, flags] : changes) {
-      r.updated.push_back({uid, *modseq, flags});
-      c.flags.push_back({uid, *modseq, flags});
+      r.updated.push_back({uid, *modseq, flags, m.session});
+      c.flags.push_back({uid, *modseq, flags, m.session});
     }
     std::sort(r.updated.begin(), r.updated.end(), [](const auto& a, const auto& b) { return a.uid < b.uid; });
   }

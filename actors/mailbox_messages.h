@@ -34,17 +34,19 @@ struct MessageSummary {
   static MessageSummary of(const store::MessageMeta& m);
 };
 
-// A flag change as other sessions see it.
+// A flag change as other sessions see it. `origin` is the session whose STORE made it (0 for none): that session
+// learnt the change from its STORE reply and must not be told again. Per update, not per batch: one committed batch
+// can hold the STOREs of several sessions.
 struct FlagUpdate {
   std::uint32_t uid = 0;
   std::uint64_t modseq = 0;
   std::vector<std::string> flags;
+  SessionId origin = 0;
 };
 
-// Posted to every subscriber after each committed batch, in commit order. `origin` is the session whose request
-// caused it (0 for deliveries), so that session can tell its own changes from others'.
+// Posted to every subscriber after each committed batch, in commit order: everything the batch changed, whichever
+// requests (of several sessions, deliveries) made it.
 struct MailboxChanged {
-  SessionId origin = 0;
   std::uint64_t highest_modseq = 0;
   std::uint32_t uidnext = 0;
   std::vector<MessageSummary> added;   // ascending UID

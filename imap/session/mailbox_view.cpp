@@ -85,7 +85,7 @@ ViewUpdate MailboxView::apply_all() {
       messages_.push_back(std::move(m));
     }
     for (auto& f : c.flags) {
-      bool own = c.origin == self_;
+      bool own = f.origin == self_;
       set_flags(f.uid, f.modseq, std::move(f.flags));
       if (!own && seq_of(f.uid) != 0) flagged_uids.insert(f.uid);
     }
@@ -112,7 +112,7 @@ ViewUpdate MailboxView::apply_flags() {
         kept.push_back(std::move(f));
         continue;
       }
-      bool own = c.origin == self_;
+      bool own = f.origin == self_;
       set_flags(f.uid, f.modseq, std::move(f.flags));
       if (!own) flagged_uids.insert(f.uid);
     }

@@ -92,6 +92,56 @@ BOOST_FIXTURE_TEST_CASE(appends_in_one_drain_share_a_commit_and_notify_in_order,
   BOOST_TEST(sub->changes[0]->uidnext == 4u);
 }
 
+// Two sessions' STOREs committed in one batch: each flag update names the session that made it, so each session
+// hears of the other's change (found by sealbox-bench's state checker: the batch used to carry one origin).
+BOOST_FIXTURE_TEST_CASE(stores_of_two_sessions_in_one_batch_keep_their_origins, Fixture) {
+  auto inbox = open("INBOX");
+  (void)must(sched, inbox, AddMessages{0, {blob("a"), blob("b")}, {}});
+  auto sub = std::make_shared<Recorder>();
+  (void)must(sched, inbox, Select{3, sub, std::nullopt, {}});
+  int replies = 0;
+  auto counted = [&](StoreFlags::Reply r) { BOOST_TEST(r.has_value()); ++replies; };
+  inbox->tell(StoreFlags{1, {1}, FlagOp::add, {"\\Seen"}, std::nullopt, Promise<StoreFlags::Reply>(counted)});
+  inbox->tell(StoreFlags{2, {2}, FlagOp::add, {"\\Flagged"}, std::nullopt, Promise<StoreFlags::Reply>(counted)});
+  BOOST_TEST(sched.run_all() == 1u);  // one drain: both STOREs in one batch
+  BOOST_TEST(replies == 2);
+  BOOST_REQUIRE_EQUAL(sub->changes.size(), 1u);
+  const auto& flags = sub->changes[0]->flags;
+  BOOST_REQUIRE_EQUAL(flags.size(), 2u);
+  BOOST_TEST(flags[0].uid == 1u);
+  BOOST_TEST(flags[0].origin == 1u);
+  BOOST_TEST(flags[1].uid == 2u);
+  BOOST_TEST(flags[1].origin == 2u);
+}
+
+// A SELECT handled before an EXPUNGE and an APPEND of the same batch: its snapshot is taken when the batch commits,
+// so it already has both changes, and the batch's notification (which it does not get) holds nothing it lacks.
+BOOST_FIXTURE_TEST_CASE(select_sees_the_changes_later_in_its_batch, Fixture) {
+  auto inbox = open("INBOX");
+  (void)must(sched, inbox, AddMessages{0, {blob("a"), blob("b")}, {}});
+  (void)must(sched, inbox, StoreFlags{1, {1}, FlagOp::add, {"\\Deleted"}, std::nullopt, {}});
+  auto sub = std::make_shared<Recorder>();
+  std::optional<Select::Reply> selected;
+  inbox->tell(Select{3, sub, std::uint64_t{0},
+                     Promise<Select::Reply>([&](Select::Reply r) { selected.emplace(std::move(r)); })});
+  inbox->tell(Expunge{1, std::nullopt, false, Promise<Expunge::Reply>([](Expunge::Reply) {})});
+  inbox->tell(AddMessages{0, {blob("c")}, Promise<AddMessages::Reply>([](AddMessages::Reply) {})});
+  BOOST_TEST(sched.run_all() == 1u);
+  BOOST_REQUIRE(selected.has_value());
+  BOOST_REQUIRE(selected->has_value());
+  const auto& snapshot = **selected;
+  BOOST_REQUIRE_EQUAL(snapshot.messages.size(), 2u);
+  BOOST_TEST(snapshot.messages[0].uid == 2u);
+  BOOST_TEST(snapshot.messages[1].uid == 3u);
+  BOOST_TEST(snapshot.uidnext == 4u);
+  BOOST_REQUIRE_EQUAL(snapshot.vanished.size(), 1u);
+  BOOST_TEST(snapshot.vanished[0].first == 1u);
+  BOOST_TEST(sub->changes.empty());  // subscribed after its own batch's notification
+  // The next batch reaches it.
+  (void)must(sched, inbox, StoreFlags{1, {2}, FlagOp::add, {"\\Seen"}, std::nullopt, {}});
+  BOOST_TEST(sub->changes.size() == 1u);
+}
+
 BOOST_FIXTURE_TEST_CASE(store_flags_modes_and_unchanged_since, Fixture) {
   auto inbox = open("INBOX");
   (void)must(sched, inbox, AddMessages{0, {blob("a"), blob("b")}, {}});
