@@ -76,7 +76,7 @@ rotation_days = 30
 
 [identification]
 # Fields returned to the IMAP ID command (RFC 2971): up to 30 string fields, names up to 30 bytes, values up to 1024.
-# None are sent by default. For example:
+# Without any, the server answers ("name" "Sealbox"). For example:
 # name = "Sealbox"
 # support-url = "mailto:postmaster@example.org"
 

@@ -201,8 +201,8 @@ asio::awaitable<void> append(Session& s, std::string_view tag, const syntax::App
     co_return s.reply_error(tag, added.error());
   }
   if (s.mailbox == target) s.apply_all_changes();
-  std::string uids;
-  for (auto uid : added->uids) uids += (uids.empty() ? "" : ",") + std::to_string(uid);
+  // Consecutive UIDs (a MULTIAPPEND) as a range, "4:6", like COPYUID (RFC 4315 uid-set).
+  auto uids = syntax::format_runs(syntax::to_runs(added->uids));
   s.out.tagged(tag).atom("OK").open_code("APPENDUID").number(added->uidvalidity).atom(uids).close_code()
       .text("APPEND completed").end();
 }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/strings.h"
 #include "imap/commands/commands.h"
 #include "store/layout.h"
 
@@ -73,7 +74,20 @@ asio::awaitable<void> logout(Session& s, std::string_view tag) {
   co_return;
 }
 
-asio::awaitable<void> id(Session& s, std::string_view tag, const syntax::Id&) {
+asio::awaitable<void> id(Session& s, std::string_view tag, const syntax::Id& cmd) {
+  // RFC 2971 §3.3's limits on the client's list: a list that breaks them is an invalid argument (§3.1: BAD).
+  if (cmd.params) {
+    const auto& params = *cmd.params;
+    if (params.size() > 30) co_return s.reply(tag, "BAD", "ID: more than 30 field-value pairs");
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const auto& [field, value] = params[i];
+      if (field.size() > 30) co_return s.reply(tag, "BAD", "ID: field name longer than 30 octets");
+      if (value && value->size() > 1024) co_return s.reply(tag, "BAD", "ID: value longer than 1024 octets");
+      for (std::size_t j = 0; j < i; ++j) {
+        if (base::iequals(params[j].first, field)) co_return s.reply(tag, "BAD", "ID: field name sent twice");
+      }
+    }
+  }
   const auto& fields = s.server.config().identification.fields;
   s.out.untagged().atom("ID");
   if (fields.empty()) {
