@@ -1,6 +1,6 @@
 // RFC 3501 §6.3.1-6.3.2 and §6.4.1-6.4.3 over the real server: the responses of SELECT and EXAMINE (FLAGS, EXISTS,
 // RECENT, UNSEEN, PERMANENTFLAGS, UIDVALIDITY, UIDNEXT, READ-WRITE / READ-ONLY), CHECK, CLOSE (expunges silently)
-// against UNSELECT (RFC 3691, does not), EXPUNGE and UID EXPUNGE (RFC 4315).
+// and EXPUNGE. (UNSELECT is in rfc3691_unselect_test.cpp, UID EXPUNGE in rfc4315_uidplus_test.cpp.)
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
@@ -147,7 +147,6 @@ BOOST_FIXTURE_TEST_CASE(examine_is_read_only, SelectFixture) {
   ok("EXAMINE INBOX");
   BOOST_TEST(answer("STORE 1 +FLAGS (\\Seen)") == "NO [READ-ONLY] Mailbox is read-only");
   BOOST_TEST(answer("EXPUNGE") == "NO [READ-ONLY] Mailbox is read-only");
-  BOOST_TEST(answer("UID EXPUNGE 1") == "NO [READ-ONLY] Mailbox is read-only");
   // Fetching a body does not set \Seen in a read-only mailbox (RFC 3501 §6.4.5).
   auto r = ok("FETCH 1 (BODY[HEADER.FIELDS (Subject)])");
   BOOST_REQUIRE_EQUAL(r.size(), 1u);
@@ -206,25 +205,6 @@ BOOST_FIXTURE_TEST_CASE(close_after_another_session_deleted_the_mailbox, SelectF
   BOOST_TEST(answer("FETCH 1 FLAGS") == "BAD No mailbox selected");
 }
 
-BOOST_FIXTURE_TEST_CASE(unselect_does_not_expunge, SelectFixture) {
-  add("INBOX", 3);
-  ok("SELECT INBOX");
-  ok("STORE 1:3 +FLAGS.SILENT (\\Deleted)");
-  BOOST_TEST(c->command("u1", "UNSELECT") == "u1 OK UNSELECT completed");
-  BOOST_TEST(c->last_untagged().empty());
-  BOOST_TEST(answer("FETCH 1 FLAGS") == "BAD No mailbox selected");
-  BOOST_TEST(answer("UNSELECT") == "BAD No mailbox selected");
-  ok("SELECT INBOX");
-  BOOST_TEST(uids_in_view() == (std::vector<std::uint32_t>{1, 2, 3}), tt::per_element());
-  BOOST_TEST(ok("FETCH 1:3 FLAGS") == (Lines{"* 1 FETCH (FLAGS (\\Deleted))", "* 2 FETCH (FLAGS (\\Deleted))",
-                                             "* 3 FETCH (FLAGS (\\Deleted))"}),
-             tt::per_element());
-  // Selecting another mailbox does not expunge either.
-  ok("CREATE Other");
-  ok("SELECT Other");
-  BOOST_TEST(ok("STATUS INBOX (MESSAGES)") == Lines{"* STATUS \"INBOX\" (MESSAGES 3)"}, tt::per_element());
-}
-
 BOOST_FIXTURE_TEST_CASE(expunge_sends_one_response_per_message, SelectFixture) {
   add("INBOX", 6);
   ok("SELECT INBOX");
@@ -239,19 +219,6 @@ BOOST_FIXTURE_TEST_CASE(expunge_sends_one_response_per_message, SelectFixture) {
   BOOST_TEST(uids_in_view() == model, tt::per_element());
   BOOST_TEST(ok("STATUS INBOX (MESSAGES UIDNEXT)") == Lines{"* STATUS \"INBOX\" (MESSAGES 3 UIDNEXT 7)"},
              tt::per_element());
-}
-
-BOOST_FIXTURE_TEST_CASE(uid_expunge_only_touches_the_given_uids, SelectFixture) {
-  add("INBOX", 5);
-  ok("SELECT INBOX");
-  ok("STORE 1:5 +FLAGS.SILENT (\\Deleted)");
-  // RFC 4315 §2.1: only messages in the set that also have \Deleted.
-  BOOST_TEST(ok("UID EXPUNGE 2,4") == (Lines{"* 2 EXPUNGE", "* 3 EXPUNGE"}), tt::per_element());
-  BOOST_TEST(uids_in_view() == (std::vector<std::uint32_t>{1, 3, 5}), tt::per_element());
-  ok("STORE 1 -FLAGS.SILENT (\\Deleted)");
-  BOOST_TEST(ok("UID EXPUNGE 1:4") == Lines{"* 2 EXPUNGE"}, tt::per_element());
-  BOOST_TEST(ok("UID EXPUNGE 100:200").empty());
-  BOOST_TEST(uids_in_view() == (std::vector<std::uint32_t>{1, 5}), tt::per_element());
 }
 
 BOOST_FIXTURE_TEST_CASE(other_sessions_learn_of_expunges_and_new_mail_at_noop, SelectFixture) {
