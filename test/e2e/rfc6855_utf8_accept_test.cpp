@@ -208,7 +208,7 @@ BOOST_FIXTURE_TEST_CASE(append_with_the_utf8_data_extension, Utf8Fixture) {
   c->send(kUtf8Message + ")\r\n");
   const auto multi = c->read_response(tag).back();
   BOOST_TEST(multi.rfind("m1 OK [APPENDUID ", 0) == 0u, multi);
-  BOOST_TEST(multi.find(" 1,2] APPEND completed") != std::string::npos, multi);
+  BOOST_TEST(multi.find(" 1:2] APPEND completed") != std::string::npos, multi);
   // The bytes stored are the bytes sent.
   ok("SELECT INBOX");
   auto body = ok("FETCH 1 BODY.PEEK[]");
