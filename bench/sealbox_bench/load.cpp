@@ -483,12 +483,23 @@ std::optional<Results> run_load(const LoadConfig& config, std::string& error) {
   if (lmtp) threads.emplace_back([&lmtp] { lmtp->run(); });
 
   // Progress line (once a second) until every operation has ended.
+  // Also records the throughput of each full ~1 s tick (ops completed in it / its length) for the report's chart.
   std::atomic<bool> finished{false};
+  std::vector<double> throughput;
   std::thread progress([&] {
+    auto tick_start = start;
+    std::uint64_t done_before = 0;
     while (!finished.load()) {
       for (int i = 0; i < 10 && !finished.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      if (!config.progress || finished.load()) continue;
-      const double s = std::chrono::duration<double>(Clock::now() - start).count();
+      if (finished.load()) continue;
+      const auto now = Clock::now();
+      const std::uint64_t done_now = shared.done.load();
+      const double tick = std::chrono::duration<double>(now - tick_start).count();
+      if (tick > 0) throughput.push_back(static_cast<double>(done_now - done_before) / tick);
+      tick_start = now;
+      done_before = done_now;
+      if (!config.progress) continue;
+      const double s = std::chrono::duration<double>(now - start).count();
       std::fprintf(stderr, "\r[%5.1f s] %llu ops, %.0f ops/s, %llu errors   ", s,
                    static_cast<unsigned long long>(shared.done.load()), s > 0 ? static_cast<double>(shared.done) / s : 0,
                    static_cast<unsigned long long>(shared.failed.load()));
@@ -505,6 +516,7 @@ std::optional<Results> run_load(const LoadConfig& config, std::string& error) {
   if (config.lmtp) results.lmtp = config.lmtp->host + ":" + std::to_string(config.lmtp->port);
   results.users = config.users;
   results.connections = config.connections;
+  results.throughput = std::move(throughput);
   for (auto& w : workers) {
     for (auto& [kind, s] : w->stats()) results.ops[kind].merge(s);
   }

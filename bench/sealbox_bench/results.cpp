@@ -9,9 +9,7 @@
 #include <sstream>
 
 namespace sealbox_bench {
-namespace {
-
-std::string json_string(const std::string& s) {
+std::string json_quote(const std::string& s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     if (c == '"' || c == '\\') {
@@ -27,6 +25,10 @@ std::string json_string(const std::string& s) {
   }
   return out + "\"";
 }
+
+namespace {
+
+std::string json_string(const std::string& s) { return json_quote(s); }
 
 std::string number(double v) {
   char buf[32];
@@ -68,9 +70,19 @@ std::uint64_t Results::total_errors() const {
   return n;
 }
 
+double Results::ops_per_second(const std::string& kind) const {
+  const auto it = ops.find(kind);
+  if (it == ops.end() || seconds <= 0) return 0;
+  return static_cast<double>(it->second.ok + it->second.errors) / seconds;
+}
+
 std::string Results::to_json() const {
   std::ostringstream o;
-  o << "{\n  \"imap\": " << json_string(imap) << ",\n  \"lmtp\": " << json_string(lmtp) << ",\n  \"users\": " << users
+  o << "{\n  \"name\": " << json_string(name) << ",\n  \"parameters\": {";
+  for (std::size_t i = 0; i < parameters.size(); ++i) {
+    o << (i ? ", " : "") << json_string(parameters[i].first) << ": " << json_string(parameters[i].second);
+  }
+  o << "},\n  \"imap\": " << json_string(imap) << ",\n  \"lmtp\": " << json_string(lmtp) << ",\n  \"users\": " << users
     << ",\n  \"connections_per_user\": " << connections << ",\n  \"seconds\": " << number(seconds)
     << ",\n  \"total_ops\": " << total_ops() << ",\n  \"errors\": " << total_errors()
     << ",\n  \"inconsistencies\": " << inconsistencies << ",\n  \"ops\": {";
@@ -88,7 +100,9 @@ std::string Results::to_json() const {
     o << ",\n  \"server\": {\"cpu_seconds\": " << number(server->cpu_seconds)
       << ", \"peak_rss_kib\": " << server->peak_rss_kib << "}";
   }
-  o << "\n}\n";
+  o << ",\n  \"throughput_per_second\": [";
+  for (std::size_t i = 0; i < throughput.size(); ++i) o << (i ? ", " : "") << number(throughput[i]);
+  o << "]\n}\n";
   return o.str();
 }
 

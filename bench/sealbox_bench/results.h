@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sealbox_bench {
@@ -26,6 +27,8 @@ struct ServerUsage {
 };
 
 struct Results {
+  std::string name;                 // the server's name in reports ("A", "B", --name); "" for a single run
+  std::vector<std::pair<std::string, std::string>> parameters;  // the run's options as given, for reports
   std::string imap;                 // HOST:PORT
   std::string lmtp;                 // HOST:PORT or ""
   unsigned users = 0;
@@ -36,13 +39,19 @@ struct Results {
   std::uint64_t inconsistencies = 0;
   std::vector<std::string> inconsistency_samples;
   std::optional<ServerUsage> server;
+  std::vector<double> throughput;   // operations completed in each ~1 s of the run, as ops/s (progress ticks)
 
   std::uint64_t total_ops() const;
+  // Operations of `kind` (ok + errors) per second of the run; 0 when the kind is absent.
+  double ops_per_second(const std::string& kind) const;
   std::uint64_t total_errors() const;
   std::string to_json() const;
   // The human table: ops/s, p50/p95/p99 (ms), errors per kind, then totals and server usage.
   std::string to_table() const;
 };
+
+// `s` as a JSON string literal (quotes included, control characters escaped).
+std::string json_quote(const std::string& s);
 
 // Reads utime+stime (seconds) from /proc/PID/stat; nullopt if unreadable.
 std::optional<double> process_cpu_seconds(int pid);

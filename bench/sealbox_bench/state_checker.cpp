@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/strings.h"
+
 namespace sealbox_bench {
 namespace {
 
@@ -83,7 +85,12 @@ bool MailboxView::apply(const Response& r) {
       if (r.flags) {
         const std::uint64_t modseq = r.modseq.value_or(0);
         if (m.flags_known && modseq != 0 && modseq < m.modseq) break;  // older news than we have
-        std::vector<std::string> flags = *r.flags;
+        // \Recent is per session (RFC 3501 §2.3.2: only one session is told a message is recent) and changes no
+        // modseq, so two connections rightly differ in it: it is not part of the shared state compared here.
+        std::vector<std::string> flags;
+        for (const auto& f : *r.flags) {
+          if (!base::iequals(f, "\\Recent")) flags.push_back(f);
+        }
         std::sort(flags.begin(), flags.end());
         m.flags = flags;
         m.modseq = modseq;

@@ -105,6 +105,18 @@ BOOST_AUTO_TEST_CASE(different_flags_at_the_same_modseq) {
   BOOST_TEST(ledger.inconsistencies()[0].find("MODSEQ 12") != std::string::npos, ledger.inconsistencies()[0]);
 }
 
+BOOST_AUTO_TEST_CASE(recent_is_per_session_and_not_compared) {
+  // RFC 3501 §2.3.2: \Recent is told to one session only and moves no modseq (Dovecot sets it; Sealbox never does).
+  UserLedger ledger;
+  MailboxView a(&ledger, "a"), b(&ledger, "b");
+  BOOST_TEST(apply(a, {"* 1 EXISTS", "* 1 FETCH (UID 7 FLAGS (\\Recent \\Seen) MODSEQ (12))"}));
+  BOOST_TEST(apply(b, {"* 1 EXISTS", "* 1 FETCH (UID 7 FLAGS (\\Seen) MODSEQ (12))"}));
+  BOOST_TEST(ledger.inconsistency_count() == 0u);
+  // Other flags still count.
+  BOOST_TEST(apply(b, {"* 1 FETCH (UID 7 FLAGS (\\recent \\Seen \\Flagged) MODSEQ (12))"}));
+  BOOST_TEST(ledger.inconsistency_count() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(stale_flags_after_a_later_sync) {
   UserLedger ledger;
   MailboxView a(&ledger, "a"), b(&ledger, "b");
