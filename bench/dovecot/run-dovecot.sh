@@ -157,20 +157,6 @@ stop() {
   rm -rf "$dir"
 }
 
-cmd=${1:-run}
-[[ $cmd == -* ]] && cmd=run || shift || true
-case $cmd in
-  start) start "$@" ;;
-  stop) stop "$@" ;;
-  run)
-    STARTED_DIR=""
-    cleanup() { local d=$STARTED_DIR; STARTED_DIR=""; [[ -z $d ]] || stop "$d"; }
-    trap 'cleanup; exit 0' INT TERM
-    trap cleanup EXIT
-    start "$@"
-    echo "Dovecot running; Ctrl-C stops it and removes $STARTED_DIR" >&2
-    while kill -0 "$(sed -n 's/^PID=//p' "$STARTED_DIR/env")" 2>/dev/null; do sleep 1; done
-    ;;
-  -h|--help|help) usage ;;
-  *) usage ;;
-esac
+# shellcheck source=bench/dovecot/server_cli.sh
+source "$(dirname "$0")/server_cli.sh"
+server_main Dovecot "$@"
