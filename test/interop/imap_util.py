@@ -2,6 +2,7 @@
 uid-set parsing, and test message generation."""
 
 import base64
+import contextlib
 import sys
 import random
 import re
@@ -15,6 +16,22 @@ class Failure(AssertionError):
 def check(cond, what):
     if not cond:
         raise Failure(what)
+
+
+@contextlib.contextmanager
+def logged_out(c):
+    """Runs the block on the logged-in imaplib connection c; then LOGOUT must answer BYE. If the block fails, the
+    connection is only shut down (no LOGOUT), and the failure propagates."""
+    try:
+        yield c
+    except BaseException:
+        try:
+            c.shutdown()
+        except Exception:
+            pass
+        raise
+    typ, data = c.logout()
+    check(typ == "BYE", "LOGOUT: %s %r" % (typ, data))
 
 
 def expect_ok(result, what):

@@ -54,8 +54,8 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import imaplib  # noqa: E402
 
-from imap_util import (Failure, check, finish, run, expect_ok, make_message, new_rng, parse_fetch,  # noqa: E402
-                       parse_uid_set, quote, response_code, uid_set)
+from imap_util import (Failure, check, finish, run, expect_ok, logged_out, make_message, new_rng,  # noqa: E402
+                       parse_fetch, parse_uid_set, quote, response_code, uid_set)
 from sealbox_fixture import SealboxServer, find_binary, log  # noqa: E402
 
 TIME_LIMIT = 300  # seconds for the whole script (ctest's TIMEOUT is 600)
@@ -335,7 +335,7 @@ def read_until_exists(idler, count, what, t0):
 def idle(srv, c, target_msgs):
     """`c` (the main connection) is the writer; a second connection IDLEs on the empty IDLED mailbox."""
     idler = srv.connect("127.0.0.1")
-    try:
+    with logged_out(idler):
         exists, idled_v, _ = select(idler, IDLED)
         check(exists == 0, "SELECT %s: EXISTS %d, expected 0" % (IDLED, exists))
         tag = idler._command("IDLE").decode()
@@ -384,14 +384,6 @@ def idle(srv, c, target_msgs):
         idler.sock.settimeout(60)
         compare(idler, IDLED, [appended] + moved, "after IDLE")
         expect_ok(idler.noop(), "NOOP")
-        typ, data = idler.logout()
-        check(typ == "BYE", "LOGOUT: %s %r" % (typ, data))
-    except BaseException:
-        try:
-            idler.shutdown()
-        except Exception:
-            pass
-        raise
 
 
 # --- CONDSTORE / QRESYNC (RFC 7162) -------------------------------------------------------------------------
@@ -704,20 +696,12 @@ def main():
     msgs = build_messages()
     with SealboxServer(binary, prefix="sealbox-interop-ext-") as srv:
         c = srv.connect("localhost")
-        try:
+        with logged_out(c):
             check_capabilities(c)
             target = uidplus_and_move(c, msgs)
             esearch(c, target)
             idle(srv, c, target)
             condstore_qresync(srv)
-            typ, data = c.logout()
-            check(typ == "BYE", "LOGOUT: %s %r" % (typ, data))
-        except BaseException:
-            try:
-                c.shutdown()
-            except Exception:
-                pass
-            raise
     log("interop_imaplib_extensions: done in %.1f s" % (time.monotonic() - t0))
     finish("interop_imaplib_extensions", [])
 

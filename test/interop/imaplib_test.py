@@ -27,9 +27,9 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import imaplib  # noqa: E402
 
-from imap_util import (Failure, check, finish, run, expect_ok, header_fields, internaldate_epoch, make_message,  # noqa: E402
-                       mutf7_encode, new_rng, parse_fetch, parse_uid_set, quote, response_code, split_header,
-                       uid_set)
+from imap_util import (Failure, check, finish, run, expect_ok, header_fields, internaldate_epoch,  # noqa: E402
+                       logged_out, make_message, mutf7_encode, new_rng, parse_fetch, parse_uid_set, quote,
+                       response_code, split_header, uid_set)
 from sealbox_fixture import SealboxServer, find_binary, log  # noqa: E402
 
 TIME_LIMIT = 540  # seconds for the whole script (ctest's TIMEOUT is 600)
@@ -324,7 +324,7 @@ def expunge_some(c, msgs, uidvalidity):
 
 def connection_one(srv, msgs):
     c = srv.connect("localhost")
-    try:
+    with logged_out(c):
         check(c.state == "AUTH", "LOGIN")
         check_capabilities(c)
         copies_wire = create_mailboxes(c)
@@ -337,16 +337,8 @@ def connection_one(srv, msgs):
         verify_copies(c, copies_wire, copy_uidvalidity, copies)
         survivors = expunge_some(c, msgs, uidvalidity)
         expect_ok(c.noop(), "NOOP")
-        typ, data = c.logout()
-        check(typ == "BYE", "LOGOUT: %s %r" % (typ, data))
         return {"uidvalidity": uidvalidity, "uidnext": msgs[-1].uid + 1, "survivors": survivors,
                 "copies_wire": copies_wire, "copy_uidvalidity": copy_uidvalidity, "copies": copies}
-    except BaseException:
-        try:
-            c.shutdown()
-        except Exception:
-            pass
-        raise
 
 
 def authenticate_plain(srv, deferred):
@@ -379,7 +371,7 @@ def authenticate_plain(srv, deferred):
 
 def connection_two(srv, st, deferred):
     c = authenticate_plain(srv, deferred)
-    try:
+    with logged_out(c):
         for name, v, msgs, uidnext in ((MAILBOX, st["uidvalidity"], st["survivors"], st["uidnext"]),
                                        (st["copies_wire"], st["copy_uidvalidity"], st["copies"],
                                         st["copies"][-1].uid + 1)):
@@ -400,14 +392,6 @@ def connection_two(srv, st, deferred):
                 parsed, _ = fetch(c, "(FLAGS)", set_=str(seq))
                 check("\\Seen" not in flags_of(parsed[0][1]), "FETCH RFC822 under EXAMINE set \\Seen")
             expect_ok(c.unselect(), "UNSELECT")
-        typ, data = c.logout()
-        check(typ == "BYE", "LOGOUT: %s %r" % (typ, data))
-    except BaseException:
-        try:
-            c.shutdown()
-        except Exception:
-            pass
-        raise
 
 
 def main():

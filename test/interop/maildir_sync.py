@@ -58,8 +58,8 @@ class Maildir:
                 info = name.split(":2,", 1)[1] if ":2," in name else ""
                 msgid = msgid_of(data, "Maildir file " + path)
                 check(msgid not in out, "Maildir %s holds %s twice" % (folder, msgid))
-                out[msgid] = {"path": path, "flags": {self.flags_of_letter[c] for c in info if c in self.flags_of_letter},
-                              "data": data}
+                flags = {self.flags_of_letter[c] for c in info if c in self.flags_of_letter}
+                out[msgid] = {"path": path, "flags": flags, "data": data}
         return out
 
     def make_folder(self, folder):

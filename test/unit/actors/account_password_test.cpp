@@ -11,12 +11,12 @@
 #include "store/account.h"
 #include "store/account_keys.h"
 #include "test/support/temp_dir.h"
+#include "test/unit/actors/account_fixture.h"
 
 using namespace actors;
+using test_support::kFastKdf;
 
 namespace {
-
-const crypto::KdfParams kFastKdf{2, 19 * 1024};
 
 crypto::SecretBytes secret(std::string_view s) { return crypto::SecretBytes::copy_of(base::as_bytes(s)); }
 
@@ -29,17 +29,7 @@ std::string errc(const ChangePassword::Reply& r) {
   return r.has_value() ? std::string("ok") : std::string(base::to_string(r.error().code));
 }
 
-struct Fixture {
-  test_support::TempDir dir;
-  store::Root root{dir.path()};
-  ManualScheduler sched;
-  std::shared_ptr<AccountActor> account;
-  Fixture() {
-    BOOST_REQUIRE(store::Account::create(root, "alice", "password1", kFastKdf, 1000).has_value());
-    auto opened = store::Account::open(root, "alice", "password1");
-    BOOST_REQUIRE(opened.has_value());
-    account = std::make_shared<AccountActor>(sched, std::move(*opened), "password1");
-  }
+struct Fixture : test_support::AccountFixture {
   // Tells a ChangePassword; its reply lands in `out`.
   void change(const std::string& old_password, const std::string& new_password,
               std::optional<ChangePassword::Reply>& out) {

@@ -9,12 +9,12 @@
 #include "actors/registry.h"
 #include "store/delivery.h"
 #include "test/support/temp_dir.h"
+#include "test/unit/actors/account_fixture.h"
 
 using namespace actors;
+using test_support::kFastKdf;
 
 namespace {
-
-const crypto::KdfParams kFastKdf{2, 19 * 1024};
 
 struct Recorder final : Subscriber {
   std::vector<std::shared_ptr<const MailboxChanged>> changes;
@@ -40,17 +40,7 @@ auto must(ManualScheduler& sched, const ActorT& actor, Request req) {
   return std::move(*r);
 }
 
-struct Fixture {
-  test_support::TempDir dir;
-  store::Root root{dir.path()};
-  ManualScheduler sched;
-  std::shared_ptr<AccountActor> account;
-  Fixture() {
-    BOOST_REQUIRE(store::Account::create(root, "alice", "password1", kFastKdf, 1000).has_value());
-    auto opened = store::Account::open(root, "alice", "password1");
-    BOOST_REQUIRE(opened.has_value());
-    account = std::make_shared<AccountActor>(sched, std::move(*opened), "password1");
-  }
+struct Fixture : test_support::AccountFixture {
   std::shared_ptr<MailboxActor> open(const std::string& name) {
     auto r = call(sched, account, OpenMailbox{name, {}});
     BOOST_REQUIRE(r.has_value());
